@@ -1,0 +1,1 @@
+package io.cloneguard.e2e; final class Placeholder {}

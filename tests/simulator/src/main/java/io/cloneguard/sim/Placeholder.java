@@ -1,0 +1,1 @@
+package io.cloneguard.sim; final class Placeholder {}
