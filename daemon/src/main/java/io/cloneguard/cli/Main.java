@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       DemoCommand.class,
       SimulatorCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
