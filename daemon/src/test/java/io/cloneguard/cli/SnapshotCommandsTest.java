@@ -54,14 +54,14 @@ class SnapshotCommandsTest {
 
   @Test
   void keygenWritesAPrivateKeysetAndRefusesToOverwriteIt() throws Exception {
-    CliRun first = CliRun.of("keygen", "--out", keyFile.toString());
+    CliRun first = CliRun.run("keygen", "--out", keyFile.toString());
 
     assertThat(first.exitCode()).isEqualTo(Main.OK);
     assertThat(first.out()).startsWith("wrote keyset " + keyFile).contains("Back it up now");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
     String before = Files.readString(keyFile);
 
-    CliRun second = CliRun.of("keygen", "--out", keyFile.toString());
+    CliRun second = CliRun.run("keygen", "--out", keyFile.toString());
 
     assertThat(second.exitCode()).isEqualTo(Main.USAGE);
     assertThat(second.err().strip()).isEqualTo("cloneguard: " + keyFile + " already exists; refusing to overwrite a keyset"
@@ -74,17 +74,17 @@ class SnapshotCommandsTest {
     SnapshotStore store = storeWithKey();
     store.save(TestSnapshots.small("dev", "20261204T101500Z-0001", T0));
 
-    CliRun rotate = CliRun.of("keygen", "--out", keyFile.toString(), "--rotate");
+    CliRun rotate = CliRun.run("keygen", "--out", keyFile.toString(), "--rotate");
 
     assertThat(rotate.exitCode()).isEqualTo(Main.OK);
     assertThat(rotate.out()).contains("as primary (2 keys)");
-    CliRun show = CliRun.of("--config", config.toString(), "show", "dev/20261204T101500Z-0001");
+    CliRun show = CliRun.run("--config", config.toString(), "show", "dev/20261204T101500Z-0001");
     assertThat(show.exitCode()).as(show.err()).isEqualTo(Main.OK);
   }
 
   @Test
   void keygenRotateOfAMissingFileIsAUsageError() {
-    CliRun run = CliRun.of("keygen", "--out", keyFile.toString(), "--rotate");
+    CliRun run = CliRun.run("keygen", "--out", keyFile.toString(), "--rotate");
 
     assertThat(run.exitCode()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains(keyFile + " does not exist; create a keyset first");
@@ -97,8 +97,8 @@ class SnapshotCommandsTest {
     store.save(TestSnapshots.small("dev", "20261205T101500Z-0002", T0.plusSeconds(86_400), "clone:abc123"));
     store.save(TestSnapshots.small("prod", "20261204T111500Z-0003", T0.plusSeconds(3600), "baseline"));
 
-    CliRun all = CliRun.of("--config", config.toString(), "snapshots");
-    CliRun dev = CliRun.of("--config", config.toString(), "snapshots", "dev");
+    CliRun all = CliRun.run("--config", config.toString(), "snapshots");
+    CliRun dev = CliRun.run("--config", config.toString(), "snapshots", "dev");
 
     assertThat(all.exitCode()).as(all.err()).isEqualTo(Main.OK);
     assertThat(all.out().lines().toList()).hasSize(4);
@@ -113,7 +113,7 @@ class SnapshotCommandsTest {
   void snapshotsAsJson() throws Exception {
     storeWithKey().save(TestSnapshots.small("dev", "20261204T101500Z-0001", T0));
 
-    CliRun run = CliRun.of("--config", config.toString(), "snapshots", "dev", "--output", "json");
+    CliRun run = CliRun.run("--config", config.toString(), "snapshots", "dev", "--output", "json");
 
     JsonNode json = Json.MAPPER.readTree(run.out());
     assertThat(json.at("/snapshots/0/id").asText()).isEqualTo("20261204T101500Z-0001");
@@ -134,7 +134,7 @@ class SnapshotCommandsTest {
     bytes[bytes.length - 25] ^= 1;
     Files.write(file, bytes);
 
-    CliRun run = CliRun.of("--config", config.toString(), "snapshots", "dev");
+    CliRun run = CliRun.run("--config", config.toString(), "snapshots", "dev");
 
     assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
     assertThat(run.out().strip()).isEqualTo("no snapshots");
@@ -145,7 +145,7 @@ class SnapshotCommandsTest {
   void unknownInstanceIsAUsageErrorListingTheConfiguredOnes() {
     storeWithKey();
 
-    CliRun run = CliRun.of("--config", config.toString(), "snapshots", "qa");
+    CliRun run = CliRun.run("--config", config.toString(), "snapshots", "qa");
 
     assertThat(run.exitCode()).isEqualTo(Main.USAGE);
     assertThat(run.err().strip()).isEqualTo("cloneguard: unknown instance 'qa'; configured instances: dev, prod (in " + config + ")");
@@ -155,7 +155,7 @@ class SnapshotCommandsTest {
   void showPrintsASummaryOfUsersRolesGroupsAndMidServers() {
     storeWithKey().save(TestSnapshots.small("dev", "20261204T101500Z-0001", T0));
 
-    CliRun run = CliRun.of("--config", config.toString(), "show", "20261204T101500Z-0001");
+    CliRun run = CliRun.run("--config", config.toString(), "show", "20261204T101500Z-0001");
 
     assertThat(run.exitCode()).as(run.err()).isEqualTo(Main.OK);
     assertThat(run.out())
@@ -173,7 +173,7 @@ class SnapshotCommandsTest {
   void showAsJsonPrintsTheWholeSnapshot() throws Exception {
     storeWithKey().save(TestSnapshots.small("dev", "20261204T101500Z-0001", T0));
 
-    CliRun run = CliRun.of("--config", config.toString(), "show", "dev/20261204T101500Z-0001", "--output", "json");
+    CliRun run = CliRun.run("--config", config.toString(), "show", "dev/20261204T101500Z-0001", "--output", "json");
 
     JsonNode json = Json.MAPPER.readTree(run.out());
     assertThat(json.at("/metadata/id").asText()).isEqualTo("20261204T101500Z-0001");
@@ -194,7 +194,7 @@ class SnapshotCommandsTest {
       throw new java.io.UncheckedIOException(e);
     }
 
-    CliRun run = CliRun.of("--config", otherConfig.toString(), "show", "dev/20261204T101500Z-0001");
+    CliRun run = CliRun.run("--config", otherConfig.toString(), "show", "dev/20261204T101500Z-0001");
 
     assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
     assertThat(run.out()).isEmpty();
@@ -205,7 +205,7 @@ class SnapshotCommandsTest {
   void showOfAMissingSnapshotSaysHowToListThem() {
     storeWithKey();
 
-    CliRun run = CliRun.of("--config", config.toString(), "show", "dev/20261204T101500Z-0009");
+    CliRun run = CliRun.run("--config", config.toString(), "show", "dev/20261204T101500Z-0009");
 
     assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
     assertThat(run.err().strip()).isEqualTo("cloneguard: snapshot dev/20261204T101500Z-0009 not found in " + storage.resolve("dev")
@@ -216,7 +216,7 @@ class SnapshotCommandsTest {
   void snapshotOfAnUnknownInstanceIsAUsageError() {
     storeWithKey();
 
-    CliRun run = CliRun.of("--config", config.toString(), "snapshot", "dev", "staging");
+    CliRun run = CliRun.run("--config", config.toString(), "snapshot", "dev", "staging");
 
     assertThat(run.exitCode()).isEqualTo(Main.USAGE);
     assertThat(run.err().strip()).isEqualTo("cloneguard: unknown instance 'staging'; configured instances: dev, prod (in " + config + ")");
