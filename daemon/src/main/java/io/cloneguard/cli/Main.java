@@ -4,9 +4,14 @@ import io.cloneguard.config.CloneGuardConfig;
 import io.cloneguard.config.ConfigException;
 import io.cloneguard.config.ConfigLoader;
 import io.cloneguard.config.SecretMask;
+import io.cloneguard.logging.LogFormat;
+import io.cloneguard.logging.LogSetup;
 import io.cloneguard.servicenow.ServiceNowException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +37,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       DemoCommand.class,
       SimulatorCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     footerHeading = "%nExit codes:%n",
@@ -41,7 +47,7 @@ import picocli.CommandLine.ScopeType;
       "  2  usage or configuration error",
       "  3  runtime failure (instance unreachable, authentication failed, I/O)"
     })
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
   public static final int OK = 0;
   public static final int GAPS = 1;
   public static final int USAGE = 2;
@@ -54,13 +60,28 @@ public final class Main implements Runnable {
       description = "Configuration file (default: $CLONEGUARD_CONFIG or /etc/cloneguard/cloneguard.yaml).")
   Path configFile;
 
-  @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json", description = "Log line format (default: text).")
-  String logFormat = "text";
+  @Option(
+      names = "--log-format",
+      scope = ScopeType.INHERIT,
+      paramLabel = "text|json",
+      description = "Log lines on stderr as text (default) or JSON, one object per line (journald, log shippers).")
+  LogFormat logFormat = LogFormat.text;
 
   @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Log debug detail.")
   boolean verbose;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The environment for CLONEGUARD_CONFIG and ${env:...} references; tests give their own. */
+  private final Function<String, String> env;
+
+  Main() {
+    this(System::getenv);
+  }
+
+  Main(Function<String, String> env) {
+    this.env = env;
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -72,11 +93,26 @@ public final class Main implements Runnable {
   }
 
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    return commandLine(System::getenv);
+  }
+
+  static CommandLine commandLine(Function<String, String> env) {
+    Main main = new Main(env);
+    CommandLine cl = new CommandLine(main);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setExitCodeExceptionMapper(Main::exitCodeOf);
+    // Logging is configured once the options are parsed (wherever they were given) and before any command runs.
+    cl.setExecutionStrategy(
+        parseResult -> {
+          LogSetup.configure(main.logFormat, main.verbose);
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           printError(cmd.getErr(), ex);
+          if (!(ex instanceof ConfigException) && !(ex instanceof UsageException)) {
+            LoggerFactory.getLogger(Main.class).debug("{} failed", cmd.getCommandSpec().qualifiedName(), ex);
+          }
           return exitCodeOf(ex);
         });
     cl.setParameterExceptionHandler(
@@ -108,23 +144,33 @@ public final class Main implements Runnable {
     err.flush();
   }
 
+  /** {@code cloneguard} without a command: the usage on stderr, exit code 2. */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("cloneguard: missing command");
+    spec.commandLine().usage(err);
+    err.flush();
+    return USAGE;
   }
 
-  /** The configuration file this invocation uses. */
+  /** The configuration file this invocation uses: --config, else $CLONEGUARD_CONFIG, else the default. */
   public Path configPath() {
     if (configFile != null) {
       return configFile;
     }
-    String env = System.getenv("CLONEGUARD_CONFIG");
-    return Path.of(env != null && !env.isBlank() ? env : "/etc/cloneguard/cloneguard.yaml");
+    String fromEnv = env.apply("CLONEGUARD_CONFIG");
+    return fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : ConfigLoader.DEFAULT_PATH;
   }
 
   /** Loads and validates the configuration; a {@link ConfigException} becomes exit code 2. */
   public CloneGuardConfig loadConfig() {
-    return ConfigLoader.load(configPath());
+    return ConfigLoader.load(configPath(), env);
+  }
+
+  /** The environment of this invocation (tests substitute it). */
+  public Function<String, String> env() {
+    return env;
   }
 
   public boolean verbose() {
@@ -132,6 +178,6 @@ public final class Main implements Runnable {
   }
 
   public String logFormat() {
-    return logFormat;
+    return logFormat.name();
   }
 }

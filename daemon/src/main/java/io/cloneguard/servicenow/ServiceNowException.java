@@ -1,5 +1,7 @@
 package io.cloneguard.servicenow;
 
+import io.cloneguard.config.SecretMask;
+
 /**
  * Something went wrong talking to an instance. Unchecked; every subtype names the instance, the
  * table (or {@code null} when the call was not about one) and the HTTP status (0 when there was
@@ -11,7 +13,8 @@ public class ServiceNowException extends RuntimeException {
   private final int status;
 
   public ServiceNowException(String instance, String table, int status, String message, Throwable cause) {
-    super(message, cause);
+    // Masked here as a last line of defence: every subtype's message passes through.
+    super(SecretMask.mask(message), cause);
     this.instance = instance;
     this.table = table;
     this.status = status;

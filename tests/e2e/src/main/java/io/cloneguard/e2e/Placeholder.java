@@ -1,1 +1,0 @@
-package io.cloneguard.e2e; final class Placeholder {}
