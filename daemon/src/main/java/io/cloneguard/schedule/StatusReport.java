@@ -82,4 +82,27 @@ public record StatusReport(Instant generatedAt, String version, String source, L
     }
     return new StatusReport(now, version, source, out);
   }
+
+  /**
+   * Status without a running daemon: workflows from the database, snapshots from the store; live
+   * figures (reachability, MID Servers) are then absent. With the embedded H2 store this only works
+   * while no daemon holds the file: ask the daemon's /status instead.
+   */
+  public static StatusReport fromStore(CloneGuardConfig config, Instant now) {
+    try (Database db = Database.open(config, 2)) {
+      WorkflowStore store = new WorkflowStore(db.dataSource());
+      io.cloneguard.snapshot.SnapshotStore[] snapshots = {null};
+      Function<String, Optional<SnapshotRef>> latest = name -> {
+        if (!java.nio.file.Files.isDirectory(config.storage().dir().resolve(name))) {
+          return Optional.empty();
+        }
+        if (snapshots[0] == null) {
+          snapshots[0] = new io.cloneguard.snapshot.SnapshotStore(config.storage().dir(),
+              io.cloneguard.snapshot.SnapshotKey.load(config.storage().keyFile()));
+        }
+        return snapshots[0].latest(name).map(SnapshotOperations::refOf);
+      };
+      return build(config, store, latest, n -> Live.NONE, Map.of(), Daemon.version(), "database " + db.description(), now);
+    }
+  }
 }
