@@ -8,7 +8,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.cloneguard.config.ConfigException;
 import io.cloneguard.config.SecretMask;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,7 +64,9 @@ public final class MetricsServer implements Closeable {
       return t;
     });
     server.setExecutor(executor);
-    server.createContext("/metrics", new MetricsHandler(registry.getPrometheusRegistry()));
+    // Micrometer's own scrape, not the exporter's MetricsHandler: the exporter jar is a newer
+    // client_java than the one Micrometer brings, and the two are not binary compatible.
+    server.createContext("/metrics", ex -> scrape(ex, registry));
     server.createContext("/healthz", ex -> probe(ex, health));
     server.createContext("/readyz", ex -> probe(ex, ready));
     server.createContext("/status", ex -> {
@@ -93,6 +97,30 @@ public final class MetricsServer implements Closeable {
       return new InetSocketAddress(host.isEmpty() ? "127.0.0.1" : host, port);
     } catch (NumberFormatException e) {
       throw new ConfigException("metrics.listen: port must be 0-65535 (got " + value + ")");
+    }
+  }
+
+  private static void scrape(HttpExchange ex, PrometheusMeterRegistry registry) throws IOException {
+    String accept = String.join(",", ex.getRequestHeaders().getOrDefault("Accept", List.of()));
+    String type = accept.contains("application/openmetrics-text") ? OpenMetricsTextFormatWriter.CONTENT_TYPE : PrometheusTextFormatWriter.CONTENT_TYPE;
+    ByteArrayOutputStream body = new ByteArrayOutputStream(16_384);
+    try {
+      registry.scrape(body, type);
+    } catch (RuntimeException e) {
+      log.warn("/metrics failed: {}", e.toString());
+      send(ex, 500, "text/plain; charset=utf-8", "scrape failed\n");
+      return;
+    }
+    try (ex) {
+      byte[] bytes = body.toByteArray();
+      ex.getResponseHeaders().set("Content-Type", type);
+      boolean head = "HEAD".equalsIgnoreCase(ex.getRequestMethod());
+      ex.sendResponseHeaders(200, head ? -1 : bytes.length);
+      if (!head) {
+        try (OutputStream out = ex.getResponseBody()) {
+          out.write(bytes);
+        }
+      }
     }
   }
 
