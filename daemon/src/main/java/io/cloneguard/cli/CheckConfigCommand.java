@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
     name = "check-config",
     mixinStandardHelpOptions = true,
     description = {
-      "Validates the configuration and prints the effective configuration (defaults filled in) with every secret as ***.",
-      "Every problem is reported on stderr, one line each: file:line: key.path: what is wrong.",
+      "Validates the configuration and prints it with secrets masked.",
+      "Prints the effective configuration (defaults filled in) with every secret as ***.",
+      "Every problem goes to stderr, one line each: file:line: key.path: what is wrong.",
       "Exit code 0 when the configuration is valid, 2 when it is not."
     })
 final class CheckConfigCommand implements Callable<Integer> {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -191,9 +192,11 @@ public final class SnapshotStore {
   }
 
   /**
-   * Deletes all but the newest {@code keep} snapshots of the instance, never one in
-   * {@code protectedIds} (e.g. the last snapshot before each clone) and never a file that does not
-   * open (an operator should look at it). Logs and returns what it removed.
+   * Deletes all but the newest {@code keep} snapshots of the instance. Never deletes one in
+   * {@code protectedIds} (the daemon passes the last snapshot before each clone), the newest
+   * snapshot of each {@code clone:<sys_id>} trigger (so a CLI run cannot prune the daemon's pre-clone
+   * snapshot either), or a file that does not open (an operator should look at it). Logs and
+   * returns what it removed.
    */
   public List<SnapshotInfo> prune(String instance, int keep, Set<String> protectedIds) {
     if (keep < 1) {
@@ -204,16 +207,23 @@ public final class SnapshotStore {
     try (InstanceLock ignored = lock(instance)) {
       removeStaleTempFiles(instanceDir);
       List<SnapshotInfo> infos = list(instance);
+      Set<String> lastBeforeEachClone = new HashSet<>();
+      Set<String> clonesSeen = new HashSet<>();
+      for (SnapshotInfo info : infos) { // newest first, so the first of each clone trigger is its last snapshot
+        if (info.trigger().startsWith("clone:") && clonesSeen.add(info.trigger())) {
+          lastBeforeEachClone.add(info.id());
+        }
+      }
       for (int i = keep; i < infos.size(); i++) {
         SnapshotInfo info = infos.get(i);
-        if (protectedIds.contains(info.id())) {
+        if (protectedIds.contains(info.id()) || lastBeforeEachClone.contains(info.id())) {
           continue;
         }
         try {
           ops.deleteIfExists(instanceDir.resolve(info.id() + SUFFIX));
           removed.add(info);
           LOG.info("pruned snapshot {} (taken {}, trigger {}): keeping the newest {} of {} plus {} protected",
-              info.ref(), info.takenAt(), info.trigger(), keep, instance, protectedIds.size());
+              info.ref(), info.takenAt(), info.trigger(), keep, instance, protectedIds.size() + lastBeforeEachClone.size());
         } catch (IOException e) {
           LOG.warn("cannot prune snapshot {}: {}", info.ref(), describe(e));
         }

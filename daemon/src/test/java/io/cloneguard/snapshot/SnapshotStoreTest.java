@@ -296,6 +296,19 @@ class SnapshotStoreTest {
   }
 
   @Test
+  void pruneKeepsTheLastSnapshotOfEachCloneEvenWhenNotToldTo() {
+    store.save(TestSnapshots.small("dev", "20261201T000000Z-0001", T0, "clone:aaaa"));
+    store.save(TestSnapshots.small("dev", "20261202T000000Z-0002", T0.plusSeconds(86_400), "clone:aaaa"));
+    store.save(TestSnapshots.small("dev", "20261203T000000Z-0003", T0.plusSeconds(2 * 86_400), "baseline"));
+    store.save(TestSnapshots.small("dev", "20261204T000000Z-0004", T0.plusSeconds(3 * 86_400), "baseline"));
+
+    List<SnapshotInfo> removed = store.prune("dev", 1, Set.of());
+
+    assertThat(removed).extracting(SnapshotInfo::id).containsExactly("20261203T000000Z-0003", "20261201T000000Z-0001");
+    assertThat(store.list("dev")).extracting(SnapshotInfo::id).containsExactly("20261204T000000Z-0004", "20261202T000000Z-0002");
+  }
+
+  @Test
   void concurrentSavesOfOneInstanceAreSerialised() throws Exception {
     CountDownLatch firstInside = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);

@@ -5,15 +5,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Small, valid snapshots for storage tests. */
-final class TestSnapshots {
+/** Small, valid snapshots for storage and command tests. */
+public final class TestSnapshots {
   private TestSnapshots() {}
 
-  static Snapshot small(String instance, String id, Instant takenAt) {
+  public static Snapshot small(String instance, String id, Instant takenAt) {
     return small(instance, id, takenAt, "manual");
   }
 
-  static Snapshot small(String instance, String id, Instant takenAt, String trigger) {
+  public static Snapshot small(String instance, String id, Instant takenAt, String trigger) {
     Record user = Record.of("sys_user", Map.of("sys_id", "u1", "user_name", "mid.dev", "roles", "mid_server", "active", "true"));
     Record role = Record.of("sys_user_role", Map.of("sys_id", "r1", "name", "mid_server"));
     Record grant = Record.of("sys_user_has_role", Map.of("sys_id", "g1", "user", "u1", "role", "r1", "inherited", "false", "granted_by", ""));
@@ -25,7 +25,7 @@ final class TestSnapshots {
     return seal(unsealed);
   }
 
-  static Snapshot seal(Snapshot s) {
+  public static Snapshot seal(Snapshot s) {
     SnapshotMetadata m = s.metadata();
     SnapshotMetadata sealed = new SnapshotMetadata(m.formatVersion(), m.id(), m.instance(), m.instanceUrl(), m.takenAt(),
         m.cloneguardVersion(), m.trigger(), SnapshotTables.counts(s), SnapshotTables.contentHash(s));

@@ -1,1 +1,0 @@
-package io.cloneguard.sim; final class Placeholder {}
