@@ -58,7 +58,7 @@ final class CloneWatcher {
         .orElseGet(() -> SN_TIME.format(LocalDateTime.ofInstant(clock.instant().minus(options.watchLookback()), ZoneOffset.UTC)));
     CloneRequestsConfig.Fields f = requests.fields();
     String target = f.targetInstance();
-    TableQuery q = TableQuery.of(requests.table(), "sys_updated_on>=" + since + "^ORDERBYsys_updated_on")
+    TableQuery q = TableQuery.of(requests.table(), "sys_updated_on>=" + since + "^ORDERBYsys_updated_on").withDisplayValues()
         .withFields("sys_id", "sys_updated_on", f.state(), target, target + ".instance_name", target + ".instance_url", f.scheduled(),
             f.started(), f.completed(), "message");
     List<Record> rows = client.list(q);
