@@ -91,6 +91,10 @@ public final class ConfigLoader {
       problems.addAt(0, "the file is empty; it needs at least an instances list (see config/cloneguard.example.yaml)");
       problems.throwIfAny();
     }
+    if (!document.root().isObject()) {
+      problems.addAt(1, "the file must be a mapping of keys like storage: and instances: (see config/cloneguard.example.yaml)");
+      problems.throwIfAny();
+    }
     CloneGuardConfig config = loader.config(file, Section.of(document.root(), "", problems, loader.references));
     problems.throwIfAny();
     return new Loaded(config, warnings);
@@ -147,7 +151,9 @@ public final class ConfigLoader {
     List<InstanceConfig> result = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
     for (Section s : sections) {
-      instance(s, seen).ifPresent(result::add);
+      if (!s.malformed()) {
+        instance(s, seen).ifPresent(result::add);
+      }
     }
     return result;
   }
@@ -243,6 +249,9 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     Section s = instance.section("auth");
+    if (s.malformed()) {
+      return Optional.empty();
+    }
     Optional<String> type = s.text("type");
     Optional<String> username = s.text("username");
     Optional<Secret> password = s.secret("password");

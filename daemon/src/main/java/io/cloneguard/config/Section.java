@@ -25,23 +25,31 @@ final class Section {
   private final Problems problems;
   private final SecretReferences references;
   private final Set<String> known = new LinkedHashSet<>();
+  private final boolean malformed;
 
-  private Section(ObjectNode node, String path, Problems problems, SecretReferences references) {
+  private Section(ObjectNode node, String path, Problems problems, SecretReferences references, boolean malformed) {
     this.node = node;
     this.path = path;
     this.problems = problems;
     this.references = references;
+    this.malformed = malformed;
   }
 
   /** The root or a nested mapping; anything else is reported and read as an empty mapping. */
   static Section of(JsonNode value, String path, Problems problems, SecretReferences references) {
     if (value != null && value.isObject()) {
-      return new Section((ObjectNode) value, path, problems, references);
+      return new Section((ObjectNode) value, path, problems, references, false);
     }
-    if (value != null && !value.isNull()) {
+    boolean malformed = value != null && !value.isNull();
+    if (malformed) {
       problems.add(path, "must be a mapping of keys to values (got " + describe(value) + ")");
     }
-    return new Section(JsonNodeFactory.instance.objectNode(), path, problems, references);
+    return new Section(JsonNodeFactory.instance.objectNode(), path, problems, references, malformed);
+  }
+
+  /** The value was not a mapping (already reported): its required keys should not be reported as missing too. */
+  boolean malformed() {
+    return malformed;
   }
 
   String path() {
