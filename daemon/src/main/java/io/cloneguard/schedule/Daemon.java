@@ -58,6 +58,7 @@ public final class Daemon implements Closeable {
   private final Map<String, ServiceNowClient> clients;
   private final DaemonRuntime rt;
   private final GuardOperations ops;
+  private final AuditSink audit;
   private final Map<String, List<String>> preflightWarnings = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private Scheduler scheduler;
@@ -74,6 +75,7 @@ public final class Daemon implements Closeable {
     this.store = new WorkflowStore(db.dataSource());
     this.clients = clients;
     this.ops = ops;
+    this.audit = audit;
     this.node = options.nodeId();
     this.rt = new DaemonRuntime(config, options, store, ops, clients, new CloneGuardMetrics(registry), audit, options.nodeId());
   }
@@ -293,6 +295,7 @@ public final class Daemon implements Closeable {
       }
     }
     db.close();
+    audit.close();
     registry.close();
     log.info("CloneGuard stopped");
   }

@@ -159,7 +159,7 @@ final class WorkflowEngine {
     if (!store.update(next, w.state(), "refreshed")) {
       return null;
     }
-    audit.record(target.name(), cloneTable, w.cloneSysId(), "workflow:snapshot_refreshed", "ok", ref.ref(), null,
+    audit(target.name(), w.cloneSysId(), "workflow:snapshot_refreshed", "ok", ref.ref(),
         "pre-clone snapshot refreshed shortly before the scheduled start " + w.cloneScheduled());
     log.info("{}: workflow {}: pre-clone snapshot refreshed as {} before the start at {}", target.name(), w.id(), ref.ref(), w.cloneScheduled());
     return reload(w);
@@ -287,8 +287,17 @@ final class WorkflowEngine {
   private void onTransition(Workflow before, WorkflowState to, String detail) {
     log.info("{}: workflow {} {} -> {}: {}", before.target(), before.id(), before.state(), to, SecretMask.mask(detail));
     metrics.transition(before.target(), to.label());
-    audit.record(before.target(), cloneTable, before.cloneSysId(), "workflow:" + to.label(), to == WorkflowState.FAILED ? "failed" : "ok",
-        before.snapshotRef(), null, before.state() + " -> " + to + ": " + SecretMask.mask(detail));
+    audit(before.target(), before.cloneSysId(), "workflow:" + to.label(), to == WorkflowState.FAILED ? "failed" : "ok", before.snapshotRef(),
+        before.state() + " -> " + to + ": " + SecretMask.mask(detail));
+  }
+
+  /** The transition is already persisted: an audit log that cannot be written is logged loudly, not allowed to undo it. */
+  private void audit(String instance, String sysId, String action, String outcome, String snapshotRef, String detail) {
+    try {
+      audit.record(instance, cloneTable, sysId, action, outcome, snapshotRef, null, detail);
+    } catch (RuntimeException e) {
+      log.error("{}: cannot write the audit log entry {} ({}): {}", instance, action, detail, SecretMask.mask(String.valueOf(e.getMessage())));
+    }
   }
 
   private static Workflow stamp(Workflow w, WorkflowState state, Instant now) {
