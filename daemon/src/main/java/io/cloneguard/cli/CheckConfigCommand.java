@@ -20,8 +20,9 @@ import picocli.CommandLine.Spec;
     name = "check-config",
     mixinStandardHelpOptions = true,
     description = {
-      "Validates the configuration and prints the effective configuration (defaults filled in) with every secret as ***.",
-      "Every problem is reported on stderr, one line each: file:line: key.path: what is wrong.",
+      "Validates the configuration and prints it with secrets masked.",
+      "Prints the effective configuration (defaults filled in) with every secret as ***.",
+      "Every problem goes to stderr, one line each: file:line: key.path: what is wrong.",
       "Exit code 0 when the configuration is valid, 2 when it is not."
     })
 final class CheckConfigCommand implements Callable<Integer> {
@@ -53,7 +54,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     // Belt and braces: a secret that reached a plain field (e.g. a URL from ${env:...}) is masked too.
     out.println(SecretMask.mask(rendered).stripTrailing());
     out.flush();
-    spec.commandLine().getErr().println("cloneguard: " + config.file() + " is valid (" + config.instances().size() + " instances)");
+    int n = config.instances().size();
+    spec.commandLine().getErr().println("cloneguard: " + config.file() + " is valid (" + n + (n == 1 ? " instance)" : " instances)"));
     spec.commandLine().getErr().flush();
     return Main.OK;
   }

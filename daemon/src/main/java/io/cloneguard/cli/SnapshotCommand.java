@@ -16,6 +16,7 @@ import io.cloneguard.snapshot.SnapshotKey;
 import io.cloneguard.snapshot.SnapshotStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +55,8 @@ final class SnapshotCommand implements Callable<Integer> {
     CloneGuardConfig config = main.loadConfig();
     List<InstanceConfig> targets = instances.stream().map(name -> instanceOf(config, name)).toList();
     SnapshotStore store = store(config);
-    SnapshotCapture capture = new SnapshotCapture(Clock.systemUTC(), VersionInfo.version());
+    // As many table reads in flight as the client has request slots: each read's first page then starts at once.
+    SnapshotCapture capture = new SnapshotCapture(Clock.systemUTC(), VersionInfo.version(), config.http().concurrency(), new SecureRandom());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<SnapshotInfo> taken = new ArrayList<>();

@@ -1,8 +1,8 @@
 package io.cloneguard.config;
 
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 
 /**
  * Every secret value this process has loaded, so that log output, exception messages and audit
@@ -12,24 +12,34 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SecretMask {
   /** Values shorter than this are not masked: masking "a" would garble every line. */
   static final int MIN_LENGTH = 4;
-  private static final Set<String> VALUES = ConcurrentHashMap.newKeySet();
+  /** Longest first, so a secret that contains another is masked whole. Replaced, never changed. */
+  private static volatile List<String> values = List.of();
 
   private SecretMask() {}
 
   static void register(String value) {
-    if (value != null && value.length() >= MIN_LENGTH) {
-      VALUES.add(value);
+    if (value == null || value.length() < MIN_LENGTH) {
+      return;
+    }
+    synchronized (SecretMask.class) {
+      if (values.contains(value)) {
+        return;
+      }
+      List<String> next = new ArrayList<>(values);
+      next.add(value);
+      next.sort(Comparator.comparingInt(String::length).reversed());
+      values = List.copyOf(next);
     }
   }
 
   /** The text with every known secret value replaced by {@code ***}. */
   public static String mask(String text) {
-    if (text == null || VALUES.isEmpty()) {
+    List<String> known = values;
+    if (text == null || known.isEmpty()) {
       return text;
     }
     String result = text;
-    // Longest first, so a secret that contains another is masked whole.
-    for (String value : VALUES.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+    for (String value : known) {
       if (result.contains(value)) {
         result = result.replace(value, "***");
       }

@@ -61,6 +61,11 @@ public final class LogSetup {
     }
     context.getLogger("org.apache.hc.client5.http.wire").setLevel(Level.OFF);
     context.getLogger("org.apache.hc.client5.http.headers").setLevel(Level.OFF);
+
+    JulBridge.install(verbose);
+    // The JVM's default prints an uncaught exception's stack trace straight to stderr, unmasked.
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) -> LoggerFactory.getLogger("io.cloneguard.uncaught").error("uncaught exception in thread {}", thread.getName(), e));
   }
 
   /** Stopping the appender (on the next reset) must not close stderr. */

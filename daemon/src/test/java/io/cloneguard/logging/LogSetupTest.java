@@ -99,6 +99,34 @@ class LogSetupTest {
     assertThat(output()).isEmpty();
   }
 
+  @Test
+  void javaUtilLoggingLinesAreMaskedToo() {
+    Secret secret = Secret.of("jul-secret-5150");
+    LogSetup.configure(LogFormat.text, false, out);
+
+    java.util.logging.Logger.getLogger("com.google.crypto.tink.Example").warning("key material jul-secret-5150 looks weak");
+
+    assertThat(output()).contains("WARN", "c.g.crypto.tink.Example", "key material *** looks weak").doesNotContain(secret.reveal());
+  }
+
+  @Test
+  void uncaughtExceptionsAreLoggedMaskedInsteadOfPrintedRaw() throws Exception {
+    Secret secret = Secret.of("uncaught-secret-77");
+    LogSetup.configure(LogFormat.json, false, out);
+    Thread worker = new Thread(() -> {
+      throw new IllegalStateException("token " + secret.reveal() + " refused");
+    }, "restore-dev");
+
+    worker.start();
+    worker.join();
+
+    JsonNode line = parse(output().lines().findFirst().orElseThrow());
+    assertThat(line.get("level").asText()).isEqualTo("ERROR");
+    assertThat(line.get("message").asText()).isEqualTo("uncaught exception in thread restore-dev");
+    assertThat(line.get("exception").asText()).contains("IllegalStateException: token *** refused");
+    assertThat(output()).doesNotContain(secret.reveal());
+  }
+
   private static JsonNode parse(String line) {
     try {
       return JSON.readTree(line);
