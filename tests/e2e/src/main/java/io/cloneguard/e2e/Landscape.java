@@ -104,9 +104,6 @@ public final class Landscape implements AutoCloseable {
   }
 
   public static Landscape start(Options options) {
-    // The JDK HttpServer sends headers and body in separate packets; with Nagle's algorithm and the
-    // client's delayed ACK every keep-alive request then waits ~40 ms. Real instances do not.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     Simulator simulator = Simulator.builder().instances("prod", "dev").midTickerPeriod(options.midTicker()).start();
     try {
       return new Landscape(simulator, options);
