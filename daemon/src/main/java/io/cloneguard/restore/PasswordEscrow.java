@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.crypto.tink.Aead;
 import io.cloneguard.config.Secret;
+import io.cloneguard.snapshot.SnapshotException;
+import io.cloneguard.snapshot.SnapshotKey;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -37,6 +39,33 @@ public final class PasswordEscrow {
 
   private final Path dir;
   private final Aead aead;
+
+  public PasswordEscrow(Path storageDir, SnapshotKey key) {
+    this(storageDir, aeadOf(key));
+  }
+
+  /** The snapshot key as Tink's AEAD interface; its own exceptions become the ones Tink promises. */
+  private static Aead aeadOf(SnapshotKey key) {
+    return new Aead() {
+      @Override
+      public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+        try {
+          return key.encrypt(plaintext, associatedData);
+        } catch (SnapshotException e) {
+          throw new GeneralSecurityException(e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+        try {
+          return key.decrypt(ciphertext, associatedData);
+        } catch (SnapshotException e) {
+          throw new GeneralSecurityException(e.getMessage(), e);
+        }
+      }
+    };
+  }
 
   /** Tink's AEAD interface is the seam: the snapshot key supplies it in production, tests may bring their own. */
   PasswordEscrow(Path storageDir, Aead aead) {

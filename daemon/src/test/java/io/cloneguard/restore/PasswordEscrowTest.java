@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.crypto.tink.Aead;
 import io.cloneguard.config.Secret;
+import io.cloneguard.snapshot.SnapshotKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -77,6 +78,20 @@ class PasswordEscrowTest {
     assertThatThrownBy(() -> escrow.put("../etc", "x", Secret.of("whatever-1")))
         .isInstanceOf(RestoreException.class)
         .hasMessage("escrow: '../etc' is not an instance name ([a-z0-9-]+)");
+  }
+
+  @Test
+  void worksWithTheSnapshotKeyAndRefusesAnotherKeyFile() {
+    Path keyFile = dir.resolve("keys/cloneguard.key");
+    Path otherFile = dir.resolve("keys/other.key");
+    SnapshotKey.generate(keyFile);
+    SnapshotKey.generate(otherFile);
+    new PasswordEscrow(dir, SnapshotKey.load(keyFile)).put("dev", "mid.dev1", Secret.of("Correct-Horse-1"));
+
+    assertThat(new PasswordEscrow(dir, SnapshotKey.load(keyFile)).get("dev", "mid.dev1").orElseThrow().reveal()).isEqualTo("Correct-Horse-1");
+    assertThatThrownBy(() -> new PasswordEscrow(dir, SnapshotKey.load(otherFile)).get("dev", "mid.dev1"))
+        .isInstanceOf(RestoreException.class)
+        .hasMessageStartingWith("escrow dev/mid.dev1: the stored password does not decrypt with this key");
   }
 
   @Test

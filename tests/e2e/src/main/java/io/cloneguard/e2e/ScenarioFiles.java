@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloneguard.snapshot.SnapshotKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -211,17 +211,9 @@ public final class ScenarioFiles {
     }
   }
 
-  /**
-   * A fresh Tink keyset through the product's own {@code SnapshotKey.generate}. Called
-   * reflectively so this module does not pin the snapshot package's internals.
-   */
+  /** A fresh Tink keyset, made by the product itself (what `cloneguard keygen` does). */
   static void generateKey(Path keyFile) {
-    try {
-      Class.forName("io.cloneguard.snapshot.SnapshotKey").getMethod("generate", Path.class).invoke(null, keyFile);
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException("could not generate the snapshot key " + keyFile + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("the product has no SnapshotKey.generate(Path) yet: " + e, e);
-    }
+    SnapshotKey.generate(keyFile);
   }
+
 }

@@ -1,0 +1,148 @@
+package io.cloneguard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+
+/**
+ * One scenario's world: simulated prod and dev (in this JVM, real HTTP on loopback), the config
+ * files, and the real CloneGuard CLI and daemon as separate processes. Closing it stops the daemon
+ * and the simulators and checks that no configured secret appeared anywhere it printed or wrote.
+ */
+final class World implements AutoCloseable {
+  static final Duration CLI_TIMEOUT = Duration.ofSeconds(60);
+
+  final Landscape landscape;
+  final ScenarioFiles files;
+  final CloneGuardLauncher cli;
+  private final List<CliRun> runs = new ArrayList<>();
+  private final List<DaemonProcess> daemons = new ArrayList<>();
+  private final List<String> metricsSeen = new ArrayList<>();
+  private DaemonProcess daemon;
+
+  private World(Landscape landscape, ScenarioFiles files, Path dir) {
+    this.landscape = landscape;
+    this.files = files;
+    this.cli = CloneGuardLauncher.productJar(dir.resolve("out"));
+  }
+
+  static World start(Path dir, Landscape.Options options, String policy) {
+    Landscape landscape = Landscape.start(options);
+    try {
+      ScenarioFiles files = landscape.files(dir, policy);
+      files.write();
+      return new World(landscape, files, dir);
+    } catch (RuntimeException e) {
+      landscape.close();
+      throw e;
+    }
+  }
+
+  /** Runs {@code cloneguard --config <this world's config> args...} and remembers the output for the secret scan. */
+  CliRun cg(String... args) {
+    List<String> all = new ArrayList<>(List.of("--config", files.config().toString()));
+    all.addAll(List.of(args));
+    CliRun run = cli.run(CLI_TIMEOUT, all.toArray(String[]::new));
+    synchronized (runs) {
+      runs.add(run);
+    }
+    return run;
+  }
+
+  /** Starts the daemon and waits until /readyz says it is ready. */
+  DaemonProcess startDaemon() {
+    daemon = cli.startDaemon(files.config(), files.metricsPort());
+    daemons.add(daemon);
+    DaemonProcess d = daemon;
+    await("daemon ready on " + d.baseUri()).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .failFast("daemon exited: " + d.stderr(), () -> !d.isAlive())
+        .until(d::isReady);
+    return d;
+  }
+
+  DaemonProcess daemon() {
+    return daemon;
+  }
+
+  /** /metrics of the running daemon, kept for the secret scan. */
+  String metrics() {
+    String text = daemon.metrics();
+    synchronized (metricsSeen) {
+      metricsSeen.add(text);
+    }
+    return text;
+  }
+
+  /** The value of one sample in the daemon's /metrics, e.g. {@code cloneguard_gaps{instance="dev",table="sys_user"}}; labels in any order. */
+  Optional<Double> metric(String name, String... labels) {
+    return Metrics.value(metrics(), name, labels);
+  }
+
+  /** /status's entry for one instance. */
+  Optional<JsonNode> instanceStatus(String name) {
+    return daemon.status().flatMap(s -> StreamSupport.stream(s.path("instances").spliterator(), false)
+        .filter(i -> name.equals(i.path("name").asText())).findFirst());
+  }
+
+  /** The state of the newest workflow of dev: in progress first, else the last finished. */
+  Optional<String> devWorkflowState() {
+    return instanceStatus("dev").flatMap(World::workflowState);
+  }
+
+  static Optional<String> workflowState(JsonNode instance) {
+    JsonNode inProgress = instance.path("inProgress");
+    if (inProgress.isArray() && inProgress.size() > 0) {
+      return Optional.of(inProgress.get(inProgress.size() - 1).path("state").asText());
+    }
+    JsonNode last = instance.path("lastFinished");
+    return last.isObject() ? Optional.of(last.path("state").asText()) : Optional.empty();
+  }
+
+  /** Waits until dev's newest workflow is in {@code state}. */
+  void awaitDevWorkflow(String state, Duration atMost) {
+    await("dev workflow " + state).atMost(atMost).pollInterval(Duration.ofMillis(200))
+        .failFast("daemon exited: " + daemon.stderr(), () -> !daemon.isAlive())
+        .until(() -> devWorkflowState().orElse(""), state::equals);
+  }
+
+  /** Every captured output, log and stored file scanned for every configured secret. */
+  List<String> secretFindings() {
+    SecretScanner scanner = files.secretScanner();
+    synchronized (runs) {
+      for (CliRun run : runs) {
+        scanner.scan("stdout of " + run.args(), run.stdout()).scan("stderr of " + run.args(), run.stderr());
+      }
+    }
+    for (DaemonProcess d : daemons) {
+      scanner.scan("daemon stdout pid " + d.pid(), d.stdout()).scan("daemon stderr pid " + d.pid(), d.stderr());
+    }
+    synchronized (metricsSeen) {
+      metricsSeen.forEach(m -> scanner.scan("/metrics", m));
+    }
+    scanner.scanTree(files.storage());
+    scanner.scanTree(cli.outputDir());
+    return scanner.findings();
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (DaemonProcess d : daemons) {
+        if (d.isAlive()) {
+          d.terminate(Duration.ofSeconds(15));
+        }
+      }
+      assertThat(secretFindings()).as("configured secrets seen in output, logs or storage").isEmpty();
+    } finally {
+      daemons.forEach(DaemonProcess::close);
+      landscape.close();
+    }
+  }
+}
