@@ -152,23 +152,18 @@ public final class SnapshotCapture {
       if (!granted.equals(userIds)) {
         throw disagreement(userIds, granted);
       }
-      List<Record> grantRows = belongingTo(await(grants, SnapshotTables.ROLE_GRANTS), userIds, SnapshotTables.ROLE_GRANTS);
       List<Record> membershipRows = belongingTo(await(memberships, SnapshotTables.MEMBERSHIPS), userIds, SnapshotTables.MEMBERSHIPS);
 
-      // (2) the groups they are in (or hold roles through) and those groups' roles
-      Set<String> groupIdSet = new TreeSet<>(distinct(membershipRows, "group"));
-      groupIdSet.addAll(distinct(grantRows, "granted_by"));
-      List<String> groupIds = List.copyOf(groupIdSet);
+      // (2) the groups they are in and those groups' roles: started as soon as the memberships are in,
+      // while the (larger) grants may still be paging; groups named only by granted_by follow after.
+      Set<String> groupIds = new TreeSet<>(distinct(membershipRows, "group"));
       List<CompletableFuture<List<Record>>> groups = new ArrayList<>();
       List<CompletableFuture<List<Record>>> groupRoles = new ArrayList<>();
-      for (List<String> chunk : chunks(groupIds)) {
-        Set<String> ids = Set.copyOf(chunk);
-        String in = String.join(",", chunk);
-        groups.add(read(TableQuery.of(SnapshotTables.GROUPS, "sys_idIN" + in)
-            .requireEach("group is one of the groups asked for", r -> ids.contains(r.sysId()))));
-        groupRoles.add(read(TableQuery.of(SnapshotTables.GROUP_ROLES, "groupIN" + in).withFields(GROUP_ROLE_FIELDS)
-            .requireEach("group role belongs to one of the groups asked for", r -> ids.contains(r.get("group")))));
-      }
+      readGroups(List.copyOf(groupIds), groups, groupRoles);
+      List<Record> grantRows = belongingTo(await(grants, SnapshotTables.ROLE_GRANTS), userIds, SnapshotTables.ROLE_GRANTS);
+      Set<String> grantingGroups = new TreeSet<>(distinct(grantRows, "granted_by"));
+      grantingGroups.removeAll(groupIds);
+      readGroups(List.copyOf(grantingGroups), groups, groupRoles);
       List<Record> groupRows = join(groups, SnapshotTables.GROUPS);
       List<Record> groupRoleRows = join(groupRoles, SnapshotTables.GROUP_ROLES);
 
@@ -209,6 +204,18 @@ public final class SnapshotCapture {
       List<Record> rows = new ArrayList<>();
       names.forEach((sysId, name) -> rows.add(Record.of(SnapshotTables.ROLES, Map.of("sys_id", sysId, "name", name))));
       return rows;
+    }
+
+    private void readGroups(List<String> groupIds, List<CompletableFuture<List<Record>>> groups,
+        List<CompletableFuture<List<Record>>> groupRoles) {
+      for (List<String> chunk : chunks(groupIds)) {
+        Set<String> ids = Set.copyOf(chunk);
+        String in = String.join(",", chunk);
+        groups.add(read(TableQuery.of(SnapshotTables.GROUPS, "sys_idIN" + in)
+            .requireEach("group is one of the groups asked for", r -> ids.contains(r.sysId()))));
+        groupRoles.add(read(TableQuery.of(SnapshotTables.GROUP_ROLES, "groupIN" + in).withFields(GROUP_ROLE_FIELDS)
+            .requireEach("group role belongs to one of the groups asked for", r -> ids.contains(r.get("group")))));
+      }
     }
 
     /** {@code roles=a^ORroles=b}: on the roles field, {@code =} means "holds the role". */

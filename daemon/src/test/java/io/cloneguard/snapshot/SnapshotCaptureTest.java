@@ -230,6 +230,17 @@ class SnapshotCaptureTest {
   }
 
   @Test
+  void groupNamedOnlyAsTheGrantorOfARoleIsCapturedToo() {
+    FakeServiceNowClient client = devInstance();
+    client.add("sys_user_group", Map.of("sys_id", "g-grantor", "name", "Former MID group"));
+    grant(client, "h12", "u-direct", "r-itil", true, "g-grantor");
+
+    Snapshot s = capture.capture(client, dev(false), "manual");
+
+    assertThat(ids(s.groups())).containsExactly("g-grantor", "g-mid", "g-other");
+  }
+
+  @Test
   void multipleMidRolesAreAllLookedFor() {
     FakeServiceNowClient client = devInstance();
     client.add("sys_user_role", Map.of("sys_id", "r-mid2", "name", "x_mid_custom"));
