@@ -54,7 +54,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     // Belt and braces: a secret that reached a plain field (e.g. a URL from ${env:...}) is masked too.
     out.println(SecretMask.mask(rendered).stripTrailing());
     out.flush();
-    spec.commandLine().getErr().println("cloneguard: " + config.file() + " is valid (" + config.instances().size() + " instances)");
+    int n = config.instances().size();
+    spec.commandLine().getErr().println("cloneguard: " + config.file() + " is valid (" + n + (n == 1 ? " instance)" : " instances)"));
     spec.commandLine().getErr().flush();
     return Main.OK;
   }

@@ -119,6 +119,7 @@ public final class Main implements Callable<Integer> {
         (ex, args) -> {
           PrintWriter err = ex.getCommandLine().getErr();
           err.println("cloneguard: " + SecretMask.mask(ex.getMessage()));
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
           err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
           return USAGE;
         });

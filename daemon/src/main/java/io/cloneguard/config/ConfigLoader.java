@@ -77,10 +77,8 @@ public final class ConfigLoader {
     try {
       document = YamlDocument.parse(text);
     } catch (YamlDocument.SyntaxError e) {
-      Problems syntax = new Problems(fileName, null);
-      syntax.addAt(e.line, "not valid YAML: " + e.getMessage());
-      syntax.throwIfAny();
-      throw new IllegalStateException("unreachable");
+      String where = e.line > 0 ? fileName + ":" + e.line : fileName;
+      throw new ConfigException(SecretMask.mask(where + ": not valid YAML: " + e.getMessage()));
     }
     Problems problems = new Problems(fileName, document);
     document.duplicateKeys().forEach(k -> problems.add(k, "key given twice (YAML keeps only the last); remove one"));
@@ -164,7 +162,7 @@ public final class ConfigLoader {
     if (name.isEmpty() && !s.has("name")) {
       s.problem("name", "missing; give the instance a short name like dev ([a-z0-9-]+)");
     } else if (name.isPresent() && !NAME.matcher(name.get()).matches()) {
-      s.problem("name", "must match [a-z0-9-]+ (got " + name.get() + ")");
+      s.problem("name", "must match [a-z0-9-]+ (got " + s.shown("name", name.get()) + ")");
       name = Optional.empty();
     } else if (name.isPresent() && seen.containsKey(name.get())) {
       s.problem("name", "duplicate instance name " + name.get() + " (also " + seen.get(name.get()) + "); names must be unique");
@@ -206,15 +204,15 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     if (u.getRawQuery() != null || u.getRawFragment() != null) {
-      s.problem("url", "must not have a query or fragment (got " + u + ")");
+      s.problem("url", "must not have a query or fragment (got " + s.shown("url", u) + ")");
       return Optional.empty();
     }
     if (u.getScheme().equalsIgnoreCase("http") && !isLoopback(u.getHost())) {
-      s.problem("url", "must use https (got " + u + ")");
+      s.problem("url", "must use https (got " + s.shown("url", u) + ")");
       return Optional.empty();
     }
     if (!u.getScheme().equalsIgnoreCase("http") && !u.getScheme().equalsIgnoreCase("https")) {
-      s.problem("url", "must use https (got " + u + ")");
+      s.problem("url", "must use https (got " + s.shown("url", u) + ")");
       return Optional.empty();
     }
     String normalized = u.toString().replaceAll("/+$", "");
@@ -239,7 +237,7 @@ public final class ConfigLoader {
     } catch (URISyntaxException e) {
       // reported below
     }
-    s.problem(key, "must be an absolute URL like " + example + " (got " + text + ")");
+    s.problem(key, "must be an absolute URL like " + example + " (got " + s.shown(key, text) + ")");
     return Optional.empty();
   }
 
@@ -285,7 +283,7 @@ public final class ConfigLoader {
             : Optional.empty();
       }
       default -> {
-        s.problem("type", "must be basic or oauth (got " + type.get() + ")");
+        s.problem("type", "must be basic or oauth (got " + s.shown("type", type.get()) + ")");
         return Optional.empty();
       }
     }
@@ -309,7 +307,7 @@ public final class ConfigLoader {
         return p;
       }
     }
-    s.problem("policy", "must be restore or alert-only (got " + text.get() + ")");
+    s.problem("policy", "must be restore or alert-only (got " + s.shown("policy", text.get()) + ")");
     return Defaults.POLICY;
   }
 
@@ -337,7 +335,7 @@ public final class ConfigLoader {
   private static String tableName(Section s, String key, String defaultValue) {
     Optional<String> text = s.text(key);
     if (text.isPresent() && !TABLE.matcher(text.get()).matches()) {
-      s.problem(key, "must be a table or field name like " + defaultValue + " ([a-z0-9_]+, got " + text.get() + ")");
+      s.problem(key, "must be a table or field name like " + defaultValue + " ([a-z0-9_]+, got " + s.shown(key, text.get()) + ")");
       return defaultValue;
     }
     return text.orElse(defaultValue);
@@ -373,7 +371,7 @@ public final class ConfigLoader {
     }
     Optional<URI> uri = absoluteUri(s, "proxy", text.get(), "http://proxy.example.com:3128");
     if (uri.isPresent() && !uri.get().getScheme().equalsIgnoreCase("http") && !uri.get().getScheme().equalsIgnoreCase("https")) {
-      s.problem("proxy", "must be an http:// or https:// URL (got " + text.get() + ")");
+      s.problem("proxy", "must be an http:// or https:// URL (got " + s.shown("proxy", text.get()) + ")");
       return null;
     }
     if (uri.isPresent() && uri.get().getRawUserInfo() != null) {
@@ -387,7 +385,7 @@ public final class ConfigLoader {
     ScheduleConfig d = Defaults.SCHEDULE;
     String cron = s.text("baselineSnapshot", d.baselineSnapshot()).trim();
     if (!CronExpression.isValidExpression(cron)) {
-      s.problem("baselineSnapshot", "must be a Quartz cron expression like \"0 0 2 * * ?\" (seconds minutes hours day-of-month month day-of-week; got " + cron + ")");
+      s.problem("baselineSnapshot", "must be a Quartz cron expression like \"0 0 2 * * ?\" (seconds minutes hours day-of-month month day-of-week; got " + s.shown("baselineSnapshot", cron) + ")");
       cron = d.baselineSnapshot();
     }
     Duration settle = s.duration("settleAfterClone", d.settleAfterClone(), true);
@@ -406,7 +404,7 @@ public final class ConfigLoader {
       switch (storeText.get().trim()) {
         case "embedded" -> store = SchedulerConfig.Store.EMBEDDED;
         case "jdbc" -> store = SchedulerConfig.Store.JDBC;
-        default -> s.problem("store", "must be embedded or jdbc (got " + storeText.get() + ")");
+        default -> s.problem("store", "must be embedded or jdbc (got " + s.shown("store", storeText.get()) + ")");
       }
     }
     Optional<String> url = s.text("url");
@@ -417,7 +415,7 @@ public final class ConfigLoader {
       if (url.isEmpty() && !s.has("url")) {
         s.problem("url", "missing; store jdbc needs a JDBC URL like jdbc:postgresql://db.example.com/cloneguard");
       } else if (url.isPresent() && !url.get().startsWith("jdbc:")) {
-        s.problem("url", "must be a JDBC URL starting with jdbc: (got " + url.get() + ")");
+        s.problem("url", "must be a JDBC URL starting with jdbc: (got " + s.shown("url", url.get()) + ")");
       }
     } else {
       for (String key : List.of("url", "user", "password")) {
@@ -433,7 +431,7 @@ public final class ConfigLoader {
     String listen = s.text("listen", Defaults.METRICS.listen()).trim();
     var m = HOST_PORT.matcher(listen);
     if (!m.matches() || Integer.parseInt(m.group(2)) > 65_535) {
-      s.problem("listen", "must be host:port like 127.0.0.1:9464 (port 0 picks a free port; got " + listen + ")");
+      s.problem("listen", "must be host:port like 127.0.0.1:9464 (port 0 picks a free port; got " + s.shown("listen", listen) + ")");
       listen = Defaults.METRICS.listen();
     }
     s.rejectUnknownKeys();
@@ -453,7 +451,7 @@ public final class ConfigLoader {
     try {
       return Optional.of(baseDir.resolve(text.get().trim()).normalize());
     } catch (RuntimeException e) {
-      s.problem(key, "is not a valid path (got " + text.get() + ")");
+      s.problem(key, "is not a valid path (got " + s.shown(key, text.get()) + ")");
       return Optional.empty();
     }
   }

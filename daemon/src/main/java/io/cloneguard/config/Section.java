@@ -7,10 +7,12 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,6 +28,8 @@ final class Section {
   private final SecretReferences references;
   private final Set<String> known = new LinkedHashSet<>();
   private final boolean malformed;
+  /** Keys whose value came from a reference, to the reference text: errors show that, not the value. */
+  private final Map<String, String> referenced = new HashMap<>();
 
   private Section(ObjectNode node, String path, Problems problems, SecretReferences references, boolean malformed) {
     this.node = node;
@@ -66,6 +70,14 @@ final class Section {
     return v != null && !v.isNull();
   }
 
+  /**
+   * The value as an error message may show it: a value read through {@code ${env:...}} or
+   * {@code ${file:...}} is shown as that reference, because it may be a secret in the wrong place.
+   */
+  String shown(String key, Object value) {
+    return referenced.getOrDefault(key, String.valueOf(value));
+  }
+
   boolean isEmptyList(String key) {
     JsonNode v = node.get(key);
     return v != null && v.isArray() && v.isEmpty();
@@ -86,7 +98,7 @@ final class Section {
     return v == null || v.isNull() ? null : v;
   }
 
-  /** A scalar as text, references expanded. Values that came from a reference are masked from now on. */
+  /** A scalar as text, references expanded. */
   Optional<String> text(String key) {
     JsonNode v = take(key);
     if (v == null) {
@@ -99,7 +111,7 @@ final class Section {
     try {
       SecretReferences.Expanded e = references.expand(v.asText());
       if (e.fromReference()) {
-        Secret.of(e.value()); // registers the value with SecretMask
+        referenced.put(key, v.asText());
       }
       return Optional.of(e.value());
     } catch (SecretReferences.ReferenceException ex) {
@@ -145,11 +157,11 @@ final class Section {
     try {
       n = v.isIntegralNumber() ? v.bigIntegerValue() : new BigInteger(t.get().trim());
     } catch (NumberFormatException e) {
-      problem(key, "must be a whole number (got " + t.get() + ")");
+      problem(key, "must be a whole number (got " + shown(key, t.get()) + ")");
       return defaultValue;
     }
     if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-      problem(key, "must be between " + min + " and " + max + " (got " + n + ")");
+      problem(key, "must be between " + min + " and " + max + " (got " + shown(key, n) + ")");
       return defaultValue;
     }
     return n.intValueExact();
@@ -165,11 +177,11 @@ final class Section {
     try {
       d = Double.parseDouble(t.get().trim());
     } catch (NumberFormatException e) {
-      problem(key, "must be a number (got " + t.get() + ")");
+      problem(key, "must be a number (got " + shown(key, t.get()) + ")");
       return defaultValue;
     }
     if (!(d > 0) || d > max) {
-      problem(key, "must be greater than 0 and at most " + format(max) + " (got " + t.get().trim() + ")");
+      problem(key, "must be greater than 0 and at most " + format(max) + " (got " + shown(key, t.get().trim()) + ")");
       return defaultValue;
     }
     return d;
@@ -184,7 +196,7 @@ final class Section {
       case "true" -> true;
       case "false" -> false;
       default -> {
-        problem(key, "must be true or false (got " + t.get() + ")");
+        problem(key, "must be true or false (got " + shown(key, t.get()) + ")");
         yield defaultValue;
       }
     };
@@ -198,11 +210,11 @@ final class Section {
     }
     Optional<Duration> d = Durations.parse(t.get());
     if (d.isEmpty() || d.get().isNegative()) {
-      problem(key, "must be a duration like 500ms, 30s, 5m or 1h (got " + t.get() + ")");
+      problem(key, "must be a duration like 500ms, 30s, 5m or 1h (got " + shown(key, t.get()) + ")");
       return defaultValue;
     }
     if (d.get().isZero() && !allowZero) {
-      problem(key, "must be longer than 0 (got " + t.get() + ")");
+      problem(key, "must be longer than 0 (got " + shown(key, t.get()) + ")");
       return defaultValue;
     }
     return d.get();

@@ -88,6 +88,14 @@ class MainTest {
   }
 
   @Test
+  void misspeltCommandGetsASuggestion() {
+    CliRun r = CliRun.run("check-confg");
+
+    assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+    assertThat(r.err()).contains("Did you mean: cloneguard check-config");
+  }
+
+  @Test
   void noCommandPrintsUsageAndIsAUsageError() {
     CliRun r = CliRun.run();
 
@@ -138,6 +146,7 @@ class MainTest {
     assertThat(after.exitCode()).isZero();
     assertThat(before.exitCode()).isZero();
     assertThat(after.out()).isEqualTo(before.out()).contains("name: dev");
+    assertThat(after.err()).isEqualTo("cloneguard: " + config + " is valid (1 instance)\n");
   }
 
   @Test

@@ -202,14 +202,44 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void problemLinesNeverShowASecretEvenWhenItIsTheBadValue() {
-    // A secret read into a plain field (here: the URL, a common copy-paste slip) is masked in the error.
+  void badValueReadThroughAReferenceIsShownAsTheReference() {
+    // It may be a secret in the wrong field (a copy-paste slip), so the error names where it came from.
     String yaml = BASE.replace("https://dev.example.com", "\"${env:CG_URL}\"");
     Path file = ConfigFiles.write(dir, yaml);
 
     List<String> problems = ConfigFiles.problemsOf(file, Map.of("CG_URL", "Sup3rSecretValue!"));
 
-    assertThat(problems).containsExactly("cloneguard.yaml:3: instances[0].url: must be an absolute URL like https://acme.service-now.com (got ***)");
+    assertThat(problems).containsExactly("cloneguard.yaml:3: instances[0].url: must be an absolute URL like https://acme.service-now.com (got ${env:CG_URL})");
+  }
+
+  @Test
+  void numbersAndDurationsMayComeFromReferencesAndAreShownAsSuch() {
+    String yaml = BASE + "http:\n  pageSize: \"${env:CG_PAGE}\"\n  requestTimeout: \"${env:CG_TIMEOUT}\"\n";
+    Path file = ConfigFiles.write(dir, yaml);
+
+    assertThat(ConfigLoader.read(file, Map.of("CG_PAGE", "250", "CG_TIMEOUT", "2m")::get).config().http())
+        .extracting(HttpConfig::pageSize, HttpConfig::requestTimeout)
+        .containsExactly(250, Duration.ofMinutes(2));
+    assertThat(ConfigFiles.problemsOf(file, Map.of("CG_PAGE", "0", "CG_TIMEOUT", "soon")))
+        .containsExactly(
+            "cloneguard.yaml:6: http.pageSize: must be between 1 and 10000 (got ${env:CG_PAGE})",
+            "cloneguard.yaml:7: http.requestTimeout: must be a duration like 500ms, 30s, 5m or 1h (got ${env:CG_TIMEOUT})");
+  }
+
+  @Test
+  void secretDefinedOnALaterLineIsMaskedInAnEarlierProblem() {
+    // The password is pasted into the user name too; the user name's problem comes first in the file.
+    String yaml =
+        """
+        instances:
+          - name: dev
+            url: https://dev.example.com
+            guard: "pasted-pw-1234"
+            auth: { type: basic, username: svc, password: pasted-pw-1234 }
+        """;
+
+    assertThat(ConfigFiles.problemsOf(ConfigFiles.write(dir, yaml), Map.of()))
+        .containsExactly("cloneguard.yaml:4: instances[0].guard: must be true or false (got ***)");
   }
 
   @Test
