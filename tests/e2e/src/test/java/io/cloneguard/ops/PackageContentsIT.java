@@ -143,6 +143,23 @@ class PackageContentsIT {
     assertNothingWritableByOthers(data);
   }
 
+  /** Every shell script we ship parses (sh -n): the launchers and the maintainer scripts. */
+  @Test
+  void shippedShellScriptsParse(@TempDir Path tmp) throws IOException {
+    Map<String, byte[]> scripts = new LinkedHashMap<>();
+    scripts.put("bin/cloneguard", data.get("opt/cloneguard/bin/cloneguard").content());
+    scripts.put("bin/cloneguard-run", data.get("opt/cloneguard/bin/cloneguard-run").content());
+    for (String name : List.of("postinst", "prerm", "postrm")) {
+      scripts.put(name, control.get(name).content());
+    }
+    for (Map.Entry<String, byte[]> script : scripts.entrySet()) {
+      Path file = tmp.resolve(script.getKey().replace('/', '_'));
+      Files.write(file, script.getValue());
+      OpsEnv.Result result = OpsEnv.run(tmp, List.of("sh", "-n", file.toString()));
+      assertThat(result.exitCode()).as(script.getKey() + ": " + result.output()).isZero();
+    }
+  }
+
   /** Where dpkg-deb exists, it must accept the package and list exactly what our reader found. */
   @Test
   void dpkgDebAgreesWithTheContents() {
