@@ -77,10 +77,8 @@ public final class ConfigLoader {
     try {
       document = YamlDocument.parse(text);
     } catch (YamlDocument.SyntaxError e) {
-      Problems syntax = new Problems(fileName, null);
-      syntax.addAt(e.line, "not valid YAML: " + e.getMessage());
-      syntax.throwIfAny();
-      throw new IllegalStateException("unreachable");
+      String where = e.line > 0 ? fileName + ":" + e.line : fileName;
+      throw new ConfigException(SecretMask.mask(where + ": not valid YAML: " + e.getMessage()));
     }
     Problems problems = new Problems(fileName, document);
     document.duplicateKeys().forEach(k -> problems.add(k, "key given twice (YAML keeps only the last); remove one"));

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Collects every problem found in one configuration file, so that the user sees them all at once.
- * Each becomes one line {@code file:line: key.path: message}; lines are masked before they are kept.
+ * Each becomes one line {@code file:line: key.path: message}, masked when thrown (by then every
+ * secret in the file is known, including those on later lines).
  */
 final class Problems {
   private record Problem(int line, String text) {}
@@ -25,13 +26,13 @@ final class Problems {
     int line = document == null ? 0 : document.lineOf(path);
     String where = line > 0 ? fileName + ":" + line : fileName;
     String prefix = path.isEmpty() ? where + ": " : where + ": " + path + ": ";
-    problems.add(new Problem(line, SecretMask.mask(prefix + message)));
+    problems.add(new Problem(line, prefix + message));
   }
 
   /** A problem with the file as a whole, at a known line (0 when none). */
   void addAt(int line, String message) {
     String where = line > 0 ? fileName + ":" + line : fileName;
-    problems.add(new Problem(line, SecretMask.mask(where + ": " + message)));
+    problems.add(new Problem(line, where + ": " + message));
   }
 
   boolean isEmpty() {
@@ -42,7 +43,7 @@ final class Problems {
   void throwIfAny() {
     if (!problems.isEmpty()) {
       throw new ConfigException(
-          problems.stream().sorted(Comparator.comparingInt(Problem::line)).map(Problem::text).toList());
+          problems.stream().sorted(Comparator.comparingInt(Problem::line)).map(p -> SecretMask.mask(p.text())).toList());
     }
   }
 }

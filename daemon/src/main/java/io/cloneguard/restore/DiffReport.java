@@ -20,6 +20,14 @@ public record DiffReport(String instance, String snapshotRef, List<TableDiff> ta
     return tables.stream().anyMatch(t -> t.gapCount() > 0);
   }
 
+  /** One line per table that could not be read; a caller treats these as failures (exit 3), not as gaps. */
+  public List<String> failures() {
+    return tables.stream().filter(TableDiff::unreadableTable)
+        .map(t -> t.table() + " could not be read on " + instance + " (" + t.error() + "): its " + t.label() + " were not compared or restored;"
+            + " give the CloneGuard account read and write access to " + t.table() + ", then rerun")
+        .toList();
+  }
+
   /** Missing, changed and conflicting rows of one table; 0 for a table the report does not cover. */
   public int gapCount(String table) {
     return table(table).map(TableDiff::gapCount).orElse(0);

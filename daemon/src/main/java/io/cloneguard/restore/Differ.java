@@ -9,6 +9,7 @@ import static io.cloneguard.restore.Tables.USERS;
 
 import io.cloneguard.servicenow.Record;
 import io.cloneguard.servicenow.ServiceNowClient;
+import io.cloneguard.servicenow.ServiceNowException;
 import io.cloneguard.servicenow.TableQuery;
 import io.cloneguard.snapshot.Snapshot;
 import java.util.ArrayList;
@@ -55,33 +56,39 @@ public final class Differ {
     SnapshotIndex s = new SnapshotIndex(snapshot);
     LiveReader reader = new LiveReader(live);
 
-    List<Record> liveGroups =
-        reader.whereEither(GROUPS, "sys_id", s.groups.keySet(), "name", values(s.groups.values(), "name"), List.of("sys_id", "name"));
-    TableDiff groups = byIdOrName(GROUPS, "groups", s.groups, liveGroups, "name");
+    Map<String, String> unreadable = new LinkedHashMap<>();
+    List<Record> liveGroups = read(unreadable, GROUPS,
+        () -> reader.whereEither(GROUPS, "sys_id", s.groups.keySet(), "name", values(s.groups.values(), "name"), List.of("sys_id", "name")));
+    // Group names are not unique on the platform: a same-named group (the source's) does not stop us recreating ours.
+    TableDiff groups = orUnreadable(unreadable, GROUPS, "groups", s.groups.size(),
+        () -> byIdOrName(GROUPS, "groups", s.groups, liveGroups, "name", false));
 
+    // Without the users nothing else can be planned safely, so sys_user is read without a fallback.
     List<Record> liveUsers =
         reader.whereEither(USERS, "sys_id", s.users.keySet(), "user_name", values(s.users.values(), "user_name"), USER_READ);
     TableDiff users = users(s, liveUsers, extraMidUsers(live, reader, s));
 
-    List<Record> liveGrants = reader.where(GRANTS, "user", s.users.keySet(), List.of("sys_id", "user", "role", "inherited"));
-    TableDiff grants =
-        byIdOrKey(GRANTS, "direct role grants", s.directGrants, liveGrants.stream().filter(g -> !g.isTrue("inherited")).toList(),
-            "user", "role", s::grantName, true, s);
+    List<Record> liveGrants = read(unreadable, GRANTS, () -> reader.where(GRANTS, "user", s.users.keySet(), List.of("sys_id", "user", "role", "inherited")));
+    TableDiff grants = orUnreadable(unreadable, GRANTS, "direct role grants", s.directGrants.size(),
+        () -> byIdOrKey(GRANTS, "direct role grants", s.directGrants, liveGrants.stream().filter(g -> !g.isTrue("inherited")).toList(),
+            "user", "role", s::grantName, true, s));
 
-    List<Record> liveMemberships = reader.where(MEMBERSHIPS, "user", s.users.keySet(), List.of("sys_id", "user", "group"));
-    TableDiff memberships = byIdOrKey(MEMBERSHIPS, "group memberships", s.memberships, liveMemberships, "user", "group", s::membershipName, true, s);
+    List<Record> liveMemberships = read(unreadable, MEMBERSHIPS, () -> reader.where(MEMBERSHIPS, "user", s.users.keySet(), List.of("sys_id", "user", "group")));
+    TableDiff memberships = orUnreadable(unreadable, MEMBERSHIPS, "group memberships", s.memberships.size(),
+        () -> byIdOrKey(MEMBERSHIPS, "group memberships", s.memberships, liveMemberships, "user", "group", s::membershipName, true, s));
 
-    List<Record> liveGroupRoles = reader.where(GROUP_ROLES, "group", s.groups.keySet(), List.of("sys_id", "group", "role"));
-    TableDiff groupRoles = byIdOrKey(GROUP_ROLES, "group role grants", s.groupRoles, liveGroupRoles, "group", "role", s::groupRoleName, false, s);
+    List<Record> liveGroupRoles = read(unreadable, GROUP_ROLES, () -> reader.where(GROUP_ROLES, "group", s.groups.keySet(), List.of("sys_id", "group", "role")));
+    TableDiff groupRoles = orUnreadable(unreadable, GROUP_ROLES, "group role grants", s.groupRoles.size(),
+        () -> byIdOrKey(GROUP_ROLES, "group role grants", s.groupRoles, liveGroupRoles, "group", "role", s::groupRoleName, false, s));
 
     Map<String, Record> neededRoles = new LinkedHashMap<>();
     for (Record row : concat(s.directGrants.values(), s.groupRoles.values())) {
       String role = row.get("role");
       neededRoles.putIfAbsent(role, s.roles.getOrDefault(role, Record.of(ROLES, Map.of("sys_id", role, "name", ""))));
     }
-    List<Record> liveRoles =
-        reader.whereEither(ROLES, "sys_id", neededRoles.keySet(), "name", values(neededRoles.values(), "name"), List.of("sys_id", "name"));
-    TableDiff roles = byIdOrName(ROLES, "roles", neededRoles, liveRoles, "name");
+    List<Record> liveRoles = read(unreadable, ROLES,
+        () -> reader.whereEither(ROLES, "sys_id", neededRoles.keySet(), "name", values(neededRoles.values(), "name"), List.of("sys_id", "name")));
+    TableDiff roles = orUnreadable(unreadable, ROLES, "roles", neededRoles.size(), () -> byIdOrName(ROLES, "roles", neededRoles, liveRoles, "name", true));
 
     List<TableDiff> tables = List.of(groups, users, grants, memberships, groupRoles, roles);
     return new DiffReport(s.instance(), snapshot.metadata().ref(), tables, verdict(s.instance(), sourceName, tables));
@@ -157,7 +164,31 @@ public final class Differ {
         .toList();
   }
 
-  private static TableDiff byIdOrName(String table, String label, Map<String, Record> wanted, List<Record> live, String nameField) {
+  /**
+   * A 403 on one table (an ACL the CloneGuard account lacks) should not hide what the other tables
+   * say: the table is reported unreadable and the comparison goes on. Anything else still fails.
+   */
+  private static List<Record> read(Map<String, String> unreadable, String table, java.util.function.Supplier<List<Record>> read) {
+    try {
+      return read.get();
+    } catch (ServiceNowException.Forbidden e) {
+      unreadable.put(table, "403 forbidden: " + e.getMessage());
+      return List.of();
+    }
+  }
+
+  private static TableDiff orUnreadable(Map<String, String> unreadable, String table, String label, int expected,
+      java.util.function.Supplier<TableDiff> compare) {
+    String error = unreadable.get(table);
+    return error != null ? TableDiff.unreadable(table, label, expected, error) : compare.get();
+  }
+
+  /**
+   * @param nameConflicts whether a live row holding the name under another sys_id blocks the insert
+   *     (roles: a grant would point at the wrong one); otherwise it is only noted on the missing item
+   */
+  private static TableDiff byIdOrName(String table, String label, Map<String, Record> wanted, List<Record> live, String nameField,
+      boolean nameConflicts) {
     Set<String> liveIds = live.stream().map(Record::sysId).collect(Collectors.toSet());
     Map<String, String> liveIdByName = new HashMap<>();
     live.forEach(r -> liveIdByName.putIfAbsent(r.get(nameField), r.sysId()));
@@ -169,10 +200,10 @@ public final class Differ {
       }
       String name = want.get(nameField).isEmpty() ? want.sysId() : want.get(nameField);
       String other = want.get(nameField).isEmpty() ? null : liveIdByName.get(want.get(nameField));
-      if (other != null) {
+      if (other != null && nameConflicts) {
         conflicts.add(DiffItem.conflict(want.sysId(), name, other));
       } else {
-        missing.add(DiffItem.of(want.sysId(), name));
+        missing.add(new DiffItem(want.sysId(), name, other, Map.of(), Map.of()));
       }
     }
     return new TableDiff(table, label, wanted.size(), missing, List.of(), List.of(), conflicts);
@@ -225,8 +256,8 @@ public final class Differ {
     String who = sourceName == null || sourceName.isBlank() ? "The preservers" : sourceName + "'s preservers";
     StringBuilder first =
         new StringBuilder(String.format(
-            "%s kept %d/%d MID users, %d/%d direct role grants and %d/%d group memberships on %s",
-            who, users.kept(), users.expected(), grants.kept(), grants.expected(), memberships.kept(), memberships.expected(), instance));
+            "%s kept %s MID users, %s direct role grants and %s group memberships on %s",
+            who, kept(users), kept(grants), kept(memberships), instance));
     List<DiffItem> lostGroups = groups.missing();
     for (int i = 0; i < Math.min(3, lostGroups.size()); i++) {
       first.append("; group '").append(lostGroups.get(i).name()).append("' is missing after the clone");
@@ -236,12 +267,17 @@ public final class Differ {
     }
     lines.add(first.toString());
 
-    boolean anyGap = tables.stream().anyMatch(t -> t.gapCount() > 0);
+    for (TableDiff t : tables) {
+      if (t.unreadableTable()) {
+        lines.add(t.table() + " could not be read on " + instance + " (" + t.error() + "): its " + t.label() + " were not compared.");
+      }
+    }
+    boolean anyGap = tables.stream().anyMatch(t -> t.gapCount() > 0 || t.unreadableTable());
     if (!anyGap) {
       lines.add("Nothing to restore: every MID account, grant and membership in the snapshot is in place on " + instance + ".");
     }
     if (users.expected() > 0 && users.kept() == users.expected() && grants.expected() > 0 && grants.kept() == 0
-        && memberships.kept() == 0) {
+        && !grants.unreadableTable() && memberships.kept() == 0 && !memberships.unreadableTable()) {
       lines.add("Users survived but none of their grants or memberships did: the dot-walked preservers (User.Roles is mid_server) did nothing,"
           + " as happens when the clone falls back to the legacy clone engine.");
     }
@@ -251,9 +287,11 @@ public final class Differ {
               + " memberships and password are not restored. Rename or remove that account on %s, then rerun restore.",
           c.name(), instance, c.liveSysId(), instance));
     }
-    for (DiffItem c : groups.conflicts()) {
-      lines.add(String.format(
-          "Group '%s' exists on %s with another sys_id (%s): not overwritten; memberships in it are not restored.", c.name(), instance, c.liveSysId()));
+    for (DiffItem g : groups.missing()) {
+      if (g.liveSysId() != null) {
+        lines.add(String.format("A group named '%s' exists on %s with another sys_id (%s, probably the clone source's); restore recreates %s's own"
+            + " group with its snapshot sys_id, since the memberships refer to that one.", g.name(), instance, g.liveSysId(), instance));
+      }
     }
     for (DiffItem c : users.changed()) {
       lines.add("User '" + c.name() + "' changed: " + changes(c));
@@ -271,6 +309,10 @@ public final class Differ {
       lines.add(users.extra().size() + " user(s) hold a MID role on " + instance + " but are not in the snapshot (reported only, not touched): " + names(users.extra()) + ".");
     }
     return lines;
+  }
+
+  private static String kept(TableDiff t) {
+    return (t.unreadableTable() ? "?" : String.valueOf(t.kept())) + "/" + t.expected();
   }
 
   private static String changes(DiffItem item) {

@@ -44,6 +44,21 @@ public final class PasswordEscrow {
     this(storageDir, aeadOf(key));
   }
 
+  /** An escrow that can list its users but not read or store a password: listing needs no key. */
+  public static PasswordEscrow listingOnly(Path storageDir) {
+    return new PasswordEscrow(storageDir, new Aead() {
+      @Override
+      public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+        throw new GeneralSecurityException("no key loaded");
+      }
+
+      @Override
+      public byte[] decrypt(byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+        throw new GeneralSecurityException("no key loaded");
+      }
+    });
+  }
+
   /** The snapshot key as Tink's AEAD interface; its own exceptions become the ones Tink promises. */
   private static Aead aeadOf(SnapshotKey key) {
     return new Aead() {

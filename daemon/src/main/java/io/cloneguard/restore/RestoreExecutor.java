@@ -95,7 +95,7 @@ public final class RestoreExecutor {
 
     RestoreResult execute() {
       warnings.addAll(plan.notes());
-      if (!plan.isEmpty()) {
+      if (!plan.isEmpty() || !plan.failures().isEmpty()) {
         audit(null, null, "restore", AuditEntry.STARTED, plan.steps().size() + " step(s) planned from snapshot " + plan.snapshotRef());
       }
       ExecutorService pool = Executors.newFixedThreadPool(concurrency, threads(instance));
@@ -110,7 +110,7 @@ public final class RestoreExecutor {
         pool.shutdownNow();
       }
       RestoreResult result = result();
-      if (!plan.isEmpty()) {
+      if (!plan.isEmpty() || !plan.failures().isEmpty()) {
         audit(null, null, "restore", result.ok() ? AuditEntry.OK : AuditEntry.FAILED,
             result.written() + " written, " + result.skipped() + " already present, " + result.failures().size() + " failure(s)");
       }
@@ -317,12 +317,12 @@ public final class RestoreExecutor {
     private RestoreResult result() {
       List<StepOutcome> ordered = plan.steps().stream().map(s -> outcomes.getOrDefault(s, new StepOutcome(s, StepOutcome.NOT_ATTEMPTED, "not reached"))).toList();
       int skipped = (int) ordered.stream().filter(o -> o.outcome().equals(StepOutcome.SKIPPED)).count();
-      List<String> failures = new ArrayList<>();
+      List<String> failures = new ArrayList<>(plan.failures());
 
-      // One line per refused table and for a stopped run, rather than one per row.
+      // One line per cause rather than one per row: a refused table or a stopped run can affect thousands.
       Map<String, Long> byRefusal = new LinkedHashMap<>();
       Map<String, Long> notAttempted = new LinkedHashMap<>();
-      List<StepOutcome> single = new ArrayList<>();
+      Map<String, List<StepOutcome>> failed = new LinkedHashMap<>();
       for (StepOutcome o : ordered) {
         String table = o.step().table();
         boolean refused = o.detail() != null && o.detail().startsWith(REFUSED);
@@ -331,15 +331,26 @@ public final class RestoreExecutor {
         } else if (o.outcome().equals(StepOutcome.NOT_ATTEMPTED)) {
           notAttempted.merge(o.detail(), 1L, Long::sum);
         } else if (o.outcome().equals(StepOutcome.FAILED)) {
-          single.add(o);
+          failed.computeIfAbsent(table + "\n" + o.detail(), k -> new ArrayList<>()).add(o);
         }
       }
       byRefusal.forEach((table, count) -> failures.add(String.format(
           "%s: %s; %d %s not restored. Give the CloneGuard account write access to %s on %s, then rerun restore.",
           table, forbidden.get(table), count, count == 1 ? "row" : "rows", table, instance)));
-      single.stream().limit(FAILURE_LINES).forEach(o -> failures.add(o.step().describe() + ": " + o.detail()));
-      if (single.size() > FAILURE_LINES) {
-        failures.add("and " + (single.size() - FAILURE_LINES) + " more failed step(s); the audit log has each one");
+      int lines = 0;
+      for (List<StepOutcome> same : failed.values()) {
+        if (lines++ == FAILURE_LINES) {
+          failures.add("and more failed steps; the audit log has each one");
+          break;
+        }
+        StepOutcome first = same.get(0);
+        if (same.size() == 1) {
+          failures.add(first.step().describe() + ": " + first.detail());
+        } else {
+          String names = same.stream().limit(3).map(o -> "'" + o.step().name() + "'").collect(Collectors.joining(", "));
+          failures.add(String.format("%s: %d rows failed (%s%s): %s", first.step().table(), same.size(), names,
+              same.size() > 3 ? ", ..." : "", first.detail()));
+        }
       }
       notAttempted.forEach((why, count) -> failures.add(String.format(
           "%s: %d step(s) not attempted; rerun restore when %s answers again (it redoes nothing already written)", why, count, instance)));
@@ -389,7 +400,7 @@ public final class RestoreExecutor {
         List<RestoreStep> tableSteps = e.getValue();
         List<String> ids = tableSteps.stream().map(RestoreStep::sysId).toList();
         switch (table) {
-          case GROUPS -> live.add(table, reader.whereEither(table, "sys_id", ids, "name", values(tableSteps, "name"), List.of("sys_id", "name")), "name", null, null);
+          case GROUPS -> live.add(table, reader.where(table, "sys_id", ids, List.of("sys_id", "name")), null, null, null);
           case USERS -> {
             List<String> fields = new ArrayList<>(List.of("sys_id", "user_name"));
             fields.addAll(Differ.USER_FIELDS);
@@ -425,7 +436,8 @@ public final class RestoreExecutor {
 
     /** A different record already holding the name this insert would use (user_name, group name). */
     Optional<Record> sameName(RestoreStep step) {
-      String field = step.table().equals(USERS) ? "user_name" : step.table().equals(GROUPS) ? "name" : null;
+      // Only user_name is unique on the platform; a same-named group does not stop us recreating ours.
+      String field = step.table().equals(USERS) ? "user_name" : null;
       if (field == null || step.values().getOrDefault(field, "").isEmpty()) {
         return Optional.empty();
       }

@@ -8,15 +8,17 @@ import java.util.List;
  *
  * @param id unique per plan, recorded with every audit entry of its execution
  * @param notes what the plan leaves out and why (conflicts, missing roles, passwords not escrowed)
+ * @param failures what could not even be planned (a table the account may not read); execution reports them as failures
  */
-public record RestorePlan(String id, String instance, String snapshotRef, List<RestoreStep> steps, List<String> notes) {
+public record RestorePlan(String id, String instance, String snapshotRef, List<RestoreStep> steps, List<String> notes, List<String> failures) {
   public RestorePlan {
     steps = List.copyOf(steps);
     notes = List.copyOf(notes);
+    failures = List.copyOf(failures);
   }
 
   public RestorePlan(String id, String instance, String snapshotRef, List<RestoreStep> steps) {
-    this(id, instance, snapshotRef, steps, List.of());
+    this(id, instance, snapshotRef, steps, List.of(), List.of());
   }
 
   public boolean isEmpty() {

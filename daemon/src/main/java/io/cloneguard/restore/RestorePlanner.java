@@ -66,7 +66,7 @@ public final class RestorePlanner {
     List<String> notes = new ArrayList<>();
 
     Set<String> userConflicts = sysIds(diff, USERS, Kind.CONFLICTS);
-    Set<String> groupConflicts = sysIds(diff, GROUPS, Kind.CONFLICTS);
+    boolean groupsUnknown = diff.table(GROUPS).map(TableDiff::unreadableTable).orElse(false);
     Set<String> unusableRoles = new LinkedHashSet<>(sysIds(diff, ROLES, Kind.MISSING));
     unusableRoles.addAll(sysIds(diff, ROLES, Kind.CONFLICTS));
 
@@ -80,11 +80,6 @@ public final class RestorePlanner {
       Record group = s.groups.get(groupId);
       if (group != null && (everything || neededGroups.contains(groupId))) {
         steps.add(new RestoreStep(Phase.GROUPS, Action.INSERT, GROUPS, groupId, group.get("name"), restorable(group), List.of()));
-      }
-    }
-    for (DiffItem c : conflicts(diff, GROUPS)) {
-      if (everything || neededGroups.contains(c.sysId())) {
-        notes.add("group '" + c.name() + "' exists on " + instance + " with another sys_id (" + c.liveSysId() + "): not recreated; memberships in it are not restored");
       }
     }
 
@@ -136,7 +131,7 @@ public final class RestorePlanner {
     }
     for (String id : sysIds(diff, GROUP_ROLES, Kind.MISSING)) {
       Record groupRole = s.groupRoles.get(id);
-      if (groupRole == null || groupConflicts.contains(groupRole.get("group")) || !(everything || neededGroups.contains(groupRole.get("group")))) {
+      if (groupRole == null || groupsUnknown || !(everything || neededGroups.contains(groupRole.get("group")))) {
         continue;
       }
       if (unusableRoles.contains(groupRole.get("role"))) {
@@ -157,7 +152,7 @@ public final class RestorePlanner {
       if (membership == null || !selected.contains(membership.get("user")) || userConflicts.contains(membership.get("user"))) {
         continue;
       }
-      if (groupConflicts.contains(membership.get("group")) || !s.groups.containsKey(membership.get("group"))) {
+      if (groupsUnknown || !s.groups.containsKey(membership.get("group"))) {
         groupBlocked++;
         continue;
       }
@@ -166,7 +161,7 @@ public final class RestorePlanner {
           List.of(membership.get("user"), membership.get("group"))));
     }
     if (groupBlocked > 0) {
-      notes.add(groupBlocked + " membership(s) are in a group that cannot be restored (another group has its name, or the snapshot lacks it): not restored");
+      notes.add(groupBlocked + " membership(s) are in a group that cannot be checked or restored (sys_user_group unreadable, or not in the snapshot): not restored");
     }
 
     // 5. passwords: for every user this plan inserts, and users an interrupted restore inserted without one
@@ -185,7 +180,7 @@ public final class RestorePlanner {
         notes.add(passwordNote(name));
       }
     }
-    return new RestorePlan(newId(), instance, diff.snapshotRef(), steps, notes);
+    return new RestorePlan(newId(), instance, diff.snapshotRef(), steps, notes, diff.failures());
   }
 
   /** The fixed wording operators and tests look for. */
@@ -242,6 +237,7 @@ public final class RestorePlanner {
   }
 
   private static List<DiffItem> conflicts(DiffReport diff, String table) {
+    // Only users and roles have conflicts: group names are not unique on the platform.
     return diff.table(table).map(TableDiff::conflicts).orElse(List.of());
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
  * @param changed present live but differing in the fields that matter: restore patches them
  * @param extra live but not in the snapshot: reported only, never touched
  * @param conflicts absent live, but a live row has the same name under another sys_id: reported, never overwritten
+ * @param error why the table could not be read (e.g. 403 from an ACL), or {@code null}; then nothing of it was compared
  */
 public record TableDiff(
     String table,
@@ -20,12 +21,27 @@ public record TableDiff(
     List<DiffItem> missing,
     List<DiffItem> changed,
     List<DiffItem> extra,
-    List<DiffItem> conflicts) {
+    List<DiffItem> conflicts,
+    String error) {
   public TableDiff {
     missing = List.copyOf(missing);
     changed = List.copyOf(changed);
     extra = List.copyOf(extra);
     conflicts = List.copyOf(conflicts);
+  }
+
+  public TableDiff(String table, String label, int expected, List<DiffItem> missing, List<DiffItem> changed, List<DiffItem> extra,
+      List<DiffItem> conflicts) {
+    this(table, label, expected, missing, changed, extra, conflicts, null);
+  }
+
+  /** A table that could not be read: nothing known about it. */
+  public static TableDiff unreadable(String table, String label, int expected, String error) {
+    return new TableDiff(table, label, expected, List.of(), List.of(), List.of(), List.of(), error);
+  }
+
+  public boolean unreadableTable() {
+    return error != null;
   }
 
   /** Snapshot rows still present live (changed ones included). */

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads every row of a query page by page. Page 0 tells the total ({@code X-Total-Count}); the
  * remaining pages are then fetched in parallel, at most {@code concurrency} at a time, and handed
- * to the sink in order on the caller's thread. At most {@code concurrency + 1} pages are held, so
- * memory does not grow with the table. Without a total the pages are read one after another
+ * to the sink in order on the caller's thread. At most {@code 2 * concurrency + 1} pages are held,
+ * so memory does not grow with the table. Without a total the pages are read one after another
  * until a short page.
  *
  * <p>If the table changes during the read (a later page reports another total), offsets shift:
@@ -87,7 +87,10 @@ final class Pager {
     long next = step;
     boolean changed = false;
     try {
-      while (next < total && inFlight.size() < concurrency) {
+      // Twice the pool size queued, so a thread that finishes a page starts the next one at once
+      // instead of waiting for an earlier, slower page to be handed over (no head-of-line stall).
+      int window = 2 * concurrency;
+      while (next < total && inFlight.size() < window) {
         inFlight.add(submit(query, next, step));
         next += step;
       }

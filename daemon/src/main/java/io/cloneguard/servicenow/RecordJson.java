@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -95,8 +96,9 @@ final class RecordJson {
 
   /** Reads the object whose START_OBJECT is the current token. Nested plain objects flatten to {@code a.b}. */
   private static Record readRecord(JsonParser p, String table) throws IOException {
-    Map<String, String> values = new HashMap<>();
-    Map<String, String> display = new HashMap<>();
+    // TreeMaps, because Record copies into one: from a sorted map that copy is linear.
+    Map<String, String> values = new TreeMap<>();
+    Map<String, String> display = new TreeMap<>();
     readFields(p, "", values, display);
     return new Record(table, values, display);
   }

@@ -227,6 +227,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void secretDefinedOnALaterLineIsMaskedInAnEarlierProblem() {
+    // The password is pasted into the user name too; the user name's problem comes first in the file.
+    String yaml =
+        """
+        instances:
+          - name: dev
+            url: https://dev.example.com
+            guard: "pasted-pw-1234"
+            auth: { type: basic, username: svc, password: pasted-pw-1234 }
+        """;
+
+    assertThat(ConfigFiles.problemsOf(ConfigFiles.write(dir, yaml), Map.of()))
+        .containsExactly("cloneguard.yaml:4: instances[0].guard: must be true or false (got ***)");
+  }
+
+  @Test
   void durationsReadAndPrintInTheFileSyntax() {
     assertThat(Durations.parse("500ms")).contains(Duration.ofMillis(500));
     assertThat(Durations.parse("30s")).contains(Duration.ofSeconds(30));

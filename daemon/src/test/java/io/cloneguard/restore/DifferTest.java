@@ -151,6 +151,33 @@ class DifferTest {
   }
 
   @Test
+  void recreatesTheGroupEvenWhenTheSourceHasOneOfTheSameName() {
+    FakeServiceNowClient live = dev.liveWiped();
+    live.put(Record.of("sys_user_group", Fixtures.values("sys_id", "prod-group", "name", Fixtures.GROUP_NAME)));
+
+    DiffReport report = differ.diff(dev.snapshot(), live, "prod");
+
+    assertThat(report.table("sys_user_group").orElseThrow().missing()).singleElement()
+        .satisfies(g -> assertThat(g.liveSysId()).isEqualTo("prod-group"));
+    assertThat(report.verdict()).anyMatch(l -> l.startsWith("A group named 'MID Server Users' exists on dev with another sys_id (prod-group"));
+  }
+
+  @Test
+  void comparesTheOtherTablesWhenOneMayNotBeRead() {
+    FakeServiceNowClient live = dev.liveWiped();
+    live.forbiddenReads.add("sys_user_grmember");
+
+    DiffReport report = differ.diff(dev.snapshot(), live, "prod");
+
+    assertThat(report.table("sys_user_grmember").orElseThrow().unreadableTable()).isTrue();
+    assertThat(report.gapCount("sys_user")).isEqualTo(3);
+    assertThat(report.failures()).singleElement().satisfies(f -> assertThat(f)
+        .startsWith("sys_user_grmember could not be read on dev (403 forbidden: read of sys_user_grmember refused by ACL (HTTP 403))")
+        .endsWith("give the CloneGuard account read and write access to sys_user_grmember, then rerun"));
+    assertThat(report.verdict().get(0)).startsWith("prod's preservers kept 0/3 MID users, 0/3 direct role grants and ?/3 group memberships on dev");
+  }
+
+  @Test
   void refusesToTrustAQueryThePlatformIgnored() {
     FakeServiceNowClient live = dev.liveIntact();
     live.put(Record.of("sys_user_group", Fixtures.values("sys_id", "other-group", "name", "Service Desk")));

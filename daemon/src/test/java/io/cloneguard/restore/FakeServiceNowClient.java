@@ -31,6 +31,7 @@ final class FakeServiceNowClient implements ServiceNowClient {
   private final List<String> writes = new ArrayList<>();
   private final List<String> reads = new ArrayList<>();
   final Set<String> forbiddenWrites = ConcurrentHashMap.newKeySet();
+  final Set<String> forbiddenReads = ConcurrentHashMap.newKeySet();
   final Set<String> assignOwnSysIds = ConcurrentHashMap.newKeySet();
   /** After this many successful writes every request fails as if the instance had gone away; -1 = never. */
   volatile int unreachableAfterWrites = -1;
@@ -89,6 +90,9 @@ final class FakeServiceNowClient implements ServiceNowClient {
     List<Record> matches = new ArrayList<>();
     synchronized (this) {
       checkReachable(query.table());
+      if (forbiddenReads.contains(query.table())) {
+        throw new ServiceNowException.Forbidden(instance, query.table(), "read of " + query.table() + " refused by ACL (HTTP 403)");
+      }
       reads.add(query.table() + "?" + query.query());
       for (Map<String, String> stored : tables.getOrDefault(query.table(), Map.of()).values()) {
         Map<String, String> values = derived(query.table(), stored);

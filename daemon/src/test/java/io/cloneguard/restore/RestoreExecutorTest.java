@@ -127,6 +127,20 @@ class RestoreExecutorTest {
   }
 
   @Test
+  void restoresTheRestAndFailsWhenATableMayNotEvenBeRead() {
+    FakeServiceNowClient live = dev.liveWiped();
+    live.forbiddenReads.add("sys_user_grmember");
+
+    RestoreResult result = executor.execute(plan(live, Set.of()), live, escrow);
+
+    assertThat(result.ok()).isFalse();
+    assertThat(result.failures()).singleElement().satisfies(f -> assertThat(f).startsWith("sys_user_grmember could not be read on dev"));
+    assertThat(live.rows("sys_user")).hasSize(3);
+    assertThat(live.rows("sys_user_grmember")).isEmpty();
+    assertThat(live.password(Fixtures.userId(1))).isPresent();
+  }
+
+  @Test
   void aRerunAfterTheInstanceWentAwayMidwayCompletesWithoutDuplicates() {
     FakeServiceNowClient live = dev.liveWiped();
     live.unreachableAfterWrites = 5;

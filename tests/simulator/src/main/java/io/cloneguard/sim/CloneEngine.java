@@ -107,10 +107,7 @@ final class CloneEngine implements Closeable {
     }
     move(c, "Scheduled", null);
     if (c.options().outcome() == CloneOutcome.CANCELED) {
-      after(c, () -> {
-        move(c, "Canceled", "Canceled by admin");
-        stamp(c, "canceled");
-      });
+      after(c, () -> move(c, "Canceled", "Canceled by admin", "canceled"));
     } else {
       after(c, () -> active(c));
     }
@@ -124,8 +121,7 @@ final class CloneEngine implements Closeable {
     c.preClone = target.db().copyTables();
     c.preserved = preservedRows(c.source(), target, c.options().legacyFallback());
     target.maintenance(true);
-    move(c, "Active", null);
-    stamp(c, "started");
+    move(c, "Active", null, "started");
     after(c, () -> {
       if (c.options().outcome() == CloneOutcome.ERROR) {
         target.maintenance(false);
@@ -134,8 +130,7 @@ final class CloneEngine implements Closeable {
       }
       apply(c.source(), target, c.preserved);
       target.maintenance(false);
-      move(c, "Completed", null);
-      stamp(c, "completed");
+      move(c, "Completed", null, "completed");
       if (c.options().outcome() == CloneOutcome.ROLLED_BACK) {
         after(c, () -> rollback(c));
       }
@@ -151,9 +146,8 @@ final class CloneEngine implements Closeable {
       if (c.pending != null) {
         c.pending.cancel(false);
       }
-      move(c, "Canceled", "Canceled by admin");
+      move(c, "Canceled", "Canceled by admin", "canceled");
     }
-    stamp(c, "canceled");
     return true;
   }
 
@@ -227,15 +221,14 @@ final class CloneEngine implements Closeable {
       if (t != null) {
         Query q = sourceDb.parse(t.name, ex.getOrDefault("condition", ""));
         Condition.Resolver resolver = sourceDb.resolver(t.name);
-        t.rows.values().removeIf(row -> q.condition().matches(row, resolver));
+        t.removeIf(row -> q.condition().matches(row, resolver));
       }
     }
     Set<String> names = new HashSet<>(copy.keySet());
     names.addAll(target.db().tableNames());
     names.removeAll(NOT_CLONED);
     Database db = target.db();
-    db.replaceTables(copy, names);
-    db.write(() -> {
+    db.replaceTables(copy, names, () -> {
       for (Map.Entry<String, List<Map<String, String>>> e : preserved.entrySet()) {
         if (NOT_CLONED.contains(e.getKey())) {
           continue;
@@ -247,26 +240,27 @@ final class CloneEngine implements Closeable {
           db.putRaw(e.getKey(), row);
         }
       }
-      return null;
     });
     target.auth().revokeAll();
     target.afterClone();
   }
 
   private void move(CloneHandle c, String state, String message) {
-    c.enter(state, message);
+    move(c, state, message, null);
+  }
+
+  /** Records the state on the request row first, so whoever waits on the handle sees the row already updated. */
+  private void move(CloneHandle c, String state, String message, String timeField) {
     if (c.requestSysId() != null) {
       Map<String, String> values = new LinkedHashMap<>();
       values.put("state", state);
       values.put("message", message == null ? "" : message);
+      if (timeField != null) {
+        values.put(timeField, c.source().db().now());
+      }
       updateRequest(c, values);
     }
-  }
-
-  private void stamp(CloneHandle c, String field) {
-    if (c.requestSysId() != null) {
-      updateRequest(c, Map.of(field, c.source().db().now()));
-    }
+    c.enter(state, message);
   }
 
   private static void updateRequest(CloneHandle c, Map<String, String> values) {

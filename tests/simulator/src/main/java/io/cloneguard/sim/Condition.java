@@ -1,7 +1,6 @@
 package io.cloneguard.sim;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** A parsed encoded-query condition, evaluated against one stored row. */
@@ -67,57 +66,69 @@ sealed interface Condition {
       if (resolver.isList(field)) {
         return matchesList(actual);
       }
-      String a = actual.toLowerCase(Locale.ROOT);
-      String v = value.toLowerCase(Locale.ROOT);
+      return matchesOne(actual);
+    }
+
+    private boolean matchesOne(String actual) {
       return switch (op) {
         case ISEMPTY -> actual.isEmpty();
         case ISNOTEMPTY -> !actual.isEmpty();
-        case EQ -> a.equals(v);
-        case NE -> !a.equals(v);
+        case EQ -> actual.equalsIgnoreCase(value);
+        case NE -> !actual.equalsIgnoreCase(value);
         case GT -> compare(actual, value) > 0;
         case GE -> compare(actual, value) >= 0;
         case LT -> compare(actual, value) < 0;
         case LE -> compare(actual, value) <= 0;
-        case IN -> inList(a, v);
-        case NOT_IN -> !inList(a, v);
-        case LIKE -> a.contains(v);
-        case NOT_LIKE -> !a.contains(v);
-        case STARTSWITH -> a.startsWith(v);
-        case ENDSWITH -> a.endsWith(v);
+        case IN -> inList(actual, value);
+        case NOT_IN -> !inList(actual, value);
+        case LIKE -> containsIgnoreCase(actual, value);
+        case NOT_LIKE -> !containsIgnoreCase(actual, value);
+        case STARTSWITH -> actual.regionMatches(true, 0, value, 0, value.length());
+        case ENDSWITH -> actual.length() >= value.length() && actual.regionMatches(true, actual.length() - value.length(), value, 0, value.length());
       };
     }
 
+    /** A comma-separated list ({@code roles}): {@code =} means "contains the item", the others apply to any item. */
     private boolean matchesList(String actual) {
-      List<String> items = actual.isEmpty() ? List.of() : List.of(actual.toLowerCase(Locale.ROOT).split(","));
-      String v = value.toLowerCase(Locale.ROOT);
-      return switch (op) {
-        case EQ -> items.contains(v);
-        case NE -> !items.contains(v);
-        case IN -> items.stream().anyMatch(i -> inList(i, v));
-        case NOT_IN -> items.stream().noneMatch(i -> inList(i, v));
-        case ISEMPTY -> items.isEmpty();
-        case ISNOTEMPTY -> !items.isEmpty();
-        case LIKE -> actual.toLowerCase(Locale.ROOT).contains(v);
-        case NOT_LIKE -> !actual.toLowerCase(Locale.ROOT).contains(v);
-        default -> items.stream().anyMatch(i -> new Term(field, op, value).matchesPlain(i));
-      };
+      switch (op) {
+        case ISEMPTY, ISNOTEMPTY, LIKE, NOT_LIKE -> {
+          return matchesOne(actual);
+        }
+        case NE, NOT_IN -> {
+          Term positive = new Term(field, op == Operator.NE ? Operator.EQ : Operator.IN, value);
+          return !positive.matchesList(actual);
+        }
+        default -> {
+          int from = 0;
+          while (from <= actual.length() && !actual.isEmpty()) {
+            int comma = actual.indexOf(',', from);
+            int to = comma < 0 ? actual.length() : comma;
+            if (matchesOne(actual.substring(from, to).trim())) {
+              return true;
+            }
+            if (comma < 0) {
+              break;
+            }
+            from = comma + 1;
+          }
+          return false;
+        }
+      }
     }
 
-    private boolean matchesPlain(String item) {
-      return switch (op) {
-        case STARTSWITH -> item.startsWith(value.toLowerCase(Locale.ROOT));
-        case ENDSWITH -> item.endsWith(value.toLowerCase(Locale.ROOT));
-        case GT -> compare(item, value) > 0;
-        case GE -> compare(item, value) >= 0;
-        case LT -> compare(item, value) < 0;
-        case LE -> compare(item, value) <= 0;
-        default -> false;
-      };
+    private static boolean containsIgnoreCase(String actual, String part) {
+      int n = part.length();
+      for (int i = 0; i + n <= actual.length(); i++) {
+        if (actual.regionMatches(true, i, part, 0, n)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static boolean inList(String actual, String csv) {
       for (String candidate : csv.split(",")) {
-        if (candidate.trim().equals(actual)) {
+        if (candidate.trim().equalsIgnoreCase(actual)) {
           return true;
         }
       }

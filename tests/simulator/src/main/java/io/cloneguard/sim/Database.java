@@ -110,17 +110,19 @@ final class Database implements QueryParser.Fields {
     Condition.Resolver resolver = resolver(table);
     boolean naturalOrder = query.orders().isEmpty()
         || (query.orders().size() == 1 && query.orders().get(0).field().equals("sys_id") && !query.orders().get(0).descending());
+    List<Map<String, String>> rows = t.ordered();
+    if (naturalOrder && query.matchesEverything()) {
+      int from = Math.min(offset, rows.size());
+      int to = (int) Math.min((long) from + limit, rows.size());
+      return new Page(rows.subList(from, to), count ? rows.size() : -1, to < rows.size());
+    }
     if (naturalOrder) {
       // Rows are kept in sys_id order, so a page needs no sort; stop early when no count is wanted.
       List<Map<String, String>> page = new ArrayList<>(Math.min(limit, 1000));
       int matched = 0;
       boolean more = false;
-      boolean everything = query.matchesEverything();
-      if (everything && count && offset >= t.rows.size()) {
-        return new Page(List.of(), t.rows.size(), false);
-      }
-      for (Map<String, String> row : t.rows.values()) {
-        if (!everything && !query.condition().matches(row, resolver)) {
+      for (Map<String, String> row : rows) {
+        if (!query.condition().matches(row, resolver)) {
           continue;
         }
         if (matched >= offset && page.size() < limit) {
@@ -130,16 +132,13 @@ final class Database implements QueryParser.Fields {
           if (!count) {
             break;
           }
-          if (everything) {
-            return new Page(page, t.rows.size(), true);
-          }
         }
         matched++;
       }
       return new Page(page, count ? matched : -1, more);
     }
     List<Map<String, String>> all = new ArrayList<>();
-    for (Map<String, String> row : t.rows.values()) {
+    for (Map<String, String> row : rows) {
       if (query.condition().matches(row, resolver)) {
         all.add(row);
       }
@@ -242,7 +241,7 @@ final class Database implements QueryParser.Fields {
   Map<String, String> update(String table, String sysId, Map<String, String> values, String actor, boolean passwordInput, boolean checked) {
     return write(() -> {
       Table t = tables.get(table);
-      Map<String, String> old = t == null ? null : t.rows.get(sysId);
+      Map<String, String> old = t == null ? null : t.get(sysId);
       if (old == null) {
         throw ApiError.notFound(table, sysId);
       }
@@ -254,7 +253,7 @@ final class Database implements QueryParser.Fields {
       deriveName(table, row);
       rules.beforeWrite(table, row, checked);
       Map<String, String> stored = Map.copyOf(row);
-      t.rows.put(sysId, stored);
+      t.put(sysId, stored);
       indexUser(table, old, stored);
       rules.afterUpdate(table, old, stored);
       afterWrite(table);
@@ -288,7 +287,7 @@ final class Database implements QueryParser.Fields {
     String sysId = values.getOrDefault("sys_id", "");
     if (sysId.isEmpty()) {
       sysId = newSysId();
-    } else if (t.rows.containsKey(sysId)) {
+    } else if (t.contains(sysId)) {
       throw ApiError.rejected("Error during insert of " + table + ": a record with sys_id " + sysId + " already exists");
     }
     Map<String, String> row = new LinkedHashMap<>();
@@ -314,7 +313,7 @@ final class Database implements QueryParser.Fields {
       rules.beforeWrite(table, row, checked);
     }
     Map<String, String> stored = Map.copyOf(row);
-    t.rows.put(sysId, stored);
+    t.put(sysId, stored);
     indexUser(table, null, stored);
     if (runRules) {
       rules.afterInsert(table, stored);
@@ -330,7 +329,7 @@ final class Database implements QueryParser.Fields {
 
   Map<String, String> deleteLocked(String table, String sysId) {
     Table t = tables.get(table);
-    Map<String, String> old = t == null ? null : t.rows.remove(sysId);
+    Map<String, String> old = t == null ? null : t.remove(sysId);
     if (old != null) {
       indexUser(table, old, null);
       rules.afterDelete(table, old);
@@ -392,7 +391,7 @@ final class Database implements QueryParser.Fields {
 
   Map<String, String> raw(String table, String sysId) {
     Table t = tables.get(table);
-    return t == null ? null : t.rows.get(sysId);
+    return t == null ? null : t.get(sysId);
   }
 
   List<Map<String, String>> rawWhere(String table, Predicate<Map<String, String>> predicate) {
@@ -401,7 +400,7 @@ final class Database implements QueryParser.Fields {
       return List.of();
     }
     List<Map<String, String>> out = new ArrayList<>();
-    for (Map<String, String> row : t.rows.values()) {
+    for (Map<String, String> row : t.ordered()) {
       if (predicate.test(row)) {
         out.add(row);
       }
@@ -413,7 +412,7 @@ final class Database implements QueryParser.Fields {
   void putRaw(String table, Map<String, String> row) {
     Table t = tables.computeIfAbsent(table, Table::new);
     Map<String, String> stored = Map.copyOf(row);
-    Map<String, String> old = t.rows.put(stored.get("sys_id"), stored);
+    Map<String, String> old = t.put(stored.get("sys_id"), stored);
     t.noteFields(stored.keySet());
     indexUser(table, old, stored);
     afterWrite(table);
@@ -430,6 +429,11 @@ final class Database implements QueryParser.Fields {
 
   /** Replaces the named tables with copies of the given ones (a table absent from {@code from} becomes empty). */
   void replaceTables(Map<String, Table> from, Set<String> names) {
+    replaceTables(from, names, () -> { });
+  }
+
+  /** As above, then runs {@code andThen} under the same write lock, so no reader sees the state in between. */
+  void replaceTables(Map<String, Table> from, Set<String> names, Runnable andThen) {
     write(() -> {
       for (String name : names) {
         Table source = from.get(name);
@@ -443,8 +447,9 @@ final class Database implements QueryParser.Fields {
       userIdsByName.clear();
       Table users = tables.get("sys_user");
       if (users != null) {
-        users.rows.values().forEach(u -> indexUser("sys_user", null, u));
+        users.ordered().forEach(u -> indexUser("sys_user", null, u));
       }
+      andThen.run();
       return null;
     });
   }

@@ -17,7 +17,7 @@ public final class RequestLog {
 
   /**
    * One answered request. {@code endpoint} is {@code table}, {@code stats}, {@code oauth} or
-   * {@code other}; {@code table} is "" when the path names none.
+   * {@code other}; {@code table} is "" when the path names none; {@code status} is 0 when the connection was reset.
    */
   public record Entry(Instant at, String method, String endpoint, String table, String path, int status) {
     /** A key like {@code GET table/sys_user} or {@code POST oauth}. */

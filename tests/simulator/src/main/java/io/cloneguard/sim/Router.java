@@ -36,8 +36,7 @@ final class Router implements HttpHandler {
       String endpoint = m.matches() ? m.group(1) : path.equals("/oauth_token.do") ? "oauth" : "other";
       String table = m.matches() ? m.group(2) : "";
       String sysId = m.matches() ? m.group(3) : null;
-      int status = serve(ex, path, endpoint, table, sysId);
-      instance.requestLog().add(new RequestLog.Entry(instance.clock().instant(), ex.getRequestMethod(), endpoint, table, path, status));
+      serve(ex, path, endpoint, table, sysId);
     } catch (IOException | RuntimeException e) {
       // The client went away or a handler failed; closing the exchange drops the connection.
     } finally {
@@ -45,12 +44,14 @@ final class Router implements HttpHandler {
     }
   }
 
-  private int serve(HttpExchange ex, String path, String endpoint, String table, String sysId) throws IOException {
+  /** Answers one API request; it is logged before the response goes out, so a client never sees an unlogged answer. */
+  private void serve(HttpExchange ex, String path, String endpoint, String table, String sysId) throws IOException {
     Faults faults = instance.faults();
     sleep(faults.delayFor(table));
     Faults.Action fault = faults.next(table);
     if (fault != null && fault.kind() == Faults.Kind.RESET) {
-      return 0; // closing the exchange before any response closes the connection
+      log(ex, path, endpoint, table, 0);
+      return; // closing the exchange before any response closes the connection
     }
     Response r;
     if (fault != null && fault.kind() != Faults.Kind.SLOW) {
@@ -58,8 +59,12 @@ final class Router implements HttpHandler {
     } else {
       r = answer(ex, path, endpoint, table, sysId);
     }
+    log(ex, path, endpoint, table, r.status());
     write(ex, r, fault != null && fault.kind() == Faults.Kind.SLOW ? fault.slowBody() : null);
-    return r.status();
+  }
+
+  private void log(HttpExchange ex, String path, String endpoint, String table, int status) {
+    instance.requestLog().add(new RequestLog.Entry(instance.clock().instant(), ex.getRequestMethod(), endpoint, table, path, status));
   }
 
   private Response answer(HttpExchange ex, String path, String endpoint, String table, String sysId) throws IOException {

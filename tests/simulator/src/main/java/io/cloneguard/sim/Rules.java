@@ -169,7 +169,7 @@ final class Rules {
     Map<String, String> roleNames = new HashMap<>();
     Table roles = tables.get("sys_user_role");
     if (roles != null) {
-      roles.rows.values().forEach(r -> roleNames.put(r.get("sys_id"), r.getOrDefault("name", "")));
+      roles.ordered().forEach(r -> roleNames.put(r.get("sys_id"), r.getOrDefault("name", "")));
     }
     setRoles(tables.get("sys_user"), tables.get("sys_user_has_role"), "user", roleNames);
     setRoles(tables.get("sys_user_group"), tables.get("sys_group_has_role"), "group", roleNames);
@@ -181,7 +181,7 @@ final class Rules {
     }
     Map<String, Set<String>> held = new HashMap<>();
     if (grants != null) {
-      for (Map<String, String> g : grants.rows.values()) {
+      for (Map<String, String> g : grants.ordered()) {
         String name = roleNames.get(g.get("role"));
         boolean active = !"inactive".equalsIgnoreCase(g.getOrDefault("state", ""));
         if (name != null && !name.isEmpty() && active) {
@@ -189,13 +189,13 @@ final class Rules {
         }
       }
     }
-    for (Map.Entry<String, Map<String, String>> e : owners.rows.entrySet()) {
-      Set<String> names = held.get(e.getKey());
+    for (Map<String, String> owner : owners.ordered()) {
+      Set<String> names = held.get(owner.get("sys_id"));
       String joined = names == null ? "" : String.join(",", names);
-      if (!joined.equals(e.getValue().getOrDefault("roles", ""))) {
-        Map<String, String> row = new LinkedHashMap<>(e.getValue());
+      if (!joined.equals(owner.getOrDefault("roles", ""))) {
+        Map<String, String> row = new LinkedHashMap<>(owner);
         row.put("roles", joined);
-        e.setValue(Map.copyOf(row));
+        owners.put(owner.get("sys_id"), Map.copyOf(row));
       }
     }
   }

@@ -86,6 +86,11 @@ public final class Simulator implements Closeable {
     clones.applyNow(instance(source), instance(target), CloneOptions.defaults());
   }
 
+  /** Options for clones requested through the Table API (a clone_instance row POSTed on a source); default {@link CloneOptions#defaults()}. */
+  public void setCloneDefaults(CloneOptions options) {
+    clones.apiDefaults(options);
+  }
+
   /** Clones started so far, newest last. */
   public List<CloneHandle> clones() {
     return clones.all();

@@ -16,8 +16,10 @@ import java.util.TreeSet;
 final class Table {
   final String name;
   final Schema.Def def;
-  final NavigableMap<String, Map<String, String>> rows;
+  private final NavigableMap<String, Map<String, String>> rows;
   private final Set<String> extraFields;
+  /** The rows as a list in sys_id order, rebuilt after a write: pages are sublists, scans walk an array. */
+  private volatile List<Map<String, String>> ordered;
 
   Table(String name) {
     this(name, new TreeMap<>(), new TreeSet<>());
@@ -32,6 +34,44 @@ final class Table {
 
   Table copy() {
     return new Table(name, new TreeMap<>(rows), new TreeSet<>(extraFields));
+  }
+
+  Map<String, String> get(String sysId) {
+    return rows.get(sysId);
+  }
+
+  boolean contains(String sysId) {
+    return rows.containsKey(sysId);
+  }
+
+  int size() {
+    return rows.size();
+  }
+
+  /** The previous row with this sys_id, or null. */
+  Map<String, String> put(String sysId, Map<String, String> row) {
+    ordered = null;
+    return rows.put(sysId, row);
+  }
+
+  Map<String, String> remove(String sysId) {
+    ordered = null;
+    return rows.remove(sysId);
+  }
+
+  void removeIf(java.util.function.Predicate<Map<String, String>> which) {
+    ordered = null;
+    rows.values().removeIf(which);
+  }
+
+  /** Every row in sys_id order (do not modify). */
+  List<Map<String, String>> ordered() {
+    List<Map<String, String>> list = ordered;
+    if (list == null) {
+      list = List.copyOf(rows.values());
+      ordered = list;
+    }
+    return list;
   }
 
   boolean hasField(String field) {
