@@ -1,8 +1,8 @@
 package io.cloneguard.e2e;
 
 import io.cloneguard.config.Secret;
+import io.cloneguard.restore.PasswordEscrow;
 import io.cloneguard.snapshot.SnapshotKey;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 
 /**
@@ -13,17 +13,7 @@ final class Escrow {
   private Escrow() {}
 
   static void putAll(ScenarioFiles files, String instance, Map<String, String> passwords) {
-    try {
-      Class<?> type = Class.forName("io.cloneguard.restore.PasswordEscrow");
-      Object escrow = type.getConstructor(java.nio.file.Path.class, SnapshotKey.class).newInstance(files.storage(), SnapshotKey.load(files.keyFile()));
-      var put = type.getMethod("put", String.class, String.class, Secret.class);
-      for (Map.Entry<String, String> e : passwords.entrySet()) {
-        put.invoke(escrow, instance, e.getKey(), Secret.of(e.getValue()));
-      }
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException("could not escrow the MID passwords of " + instance + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("this build has no password escrow (io.cloneguard.restore.PasswordEscrow) yet", e);
-    }
+    PasswordEscrow escrow = new PasswordEscrow(files.storage(), SnapshotKey.load(files.keyFile()));
+    passwords.forEach((user, password) -> escrow.put(instance, user, Secret.of(password)));
   }
 }

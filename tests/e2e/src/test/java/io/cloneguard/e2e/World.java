@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cloneguard.sim.CloneHandle;
+import io.cloneguard.sim.CloneOptions;
+import io.cloneguard.sim.CloneOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +39,12 @@ final class World implements AutoCloseable {
   static World start(Path dir, Landscape.Options options, String policy) {
     Landscape landscape = Landscape.start(options);
     try {
+      await("dev's MID Servers Up before the scenario").atMost(Duration.ofSeconds(10))
+          .until(() -> landscape.devMidServersUp() == landscape.devSeed().midServerNames().size());
       ScenarioFiles files = landscape.files(dir, policy);
       files.write();
+      // The operator escrowed the MID passwords once, so restored accounts log in again.
+      Escrow.putAll(files, "dev", landscape.devSeed().midPasswords());
       return new World(landscape, files, dir);
     } catch (RuntimeException e) {
       landscape.close();
@@ -65,6 +72,20 @@ final class World implements AutoCloseable {
         .failFast("daemon exited: " + d.stderr(), () -> !d.isAlive())
         .until(d::isReady);
     return d;
+  }
+
+  /** Starts a clone of prod over dev as an admin would request it on prod; each phase takes {@code phase}. */
+  CloneHandle clone(CloneOutcome outcome, boolean legacyFallback, Duration phase) {
+    return landscape.simulator().clone("prod", "dev", CloneOptions.defaults().phaseDuration(phase).outcome(outcome).legacyFallback(legacyFallback));
+  }
+
+  /** Writes (POST, PATCH, PUT, DELETE) dev received through its Table API: only CloneGuard writes there. */
+  long devWrites() {
+    return landscape.dev().requestLog().writes();
+  }
+
+  DevState devState() {
+    return DevState.of(landscape);
   }
 
   DaemonProcess daemon() {
