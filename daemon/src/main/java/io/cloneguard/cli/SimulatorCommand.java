@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs simulated ServiceNow instances. The simulator lives in the source checkout's test jars, so
@@ -19,6 +21,10 @@ final class SimulatorCommand implements Callable<Integer> {
   static final String MISSING = "cloneguard: the simulator ships with the source checkout: run ./cloneguard simulator from it";
 
   @ParentCommand Main main;
+  @Spec CommandSpec spec;
+
+  /** The class to run; a test points it at a missing one. */
+  String entry = ENTRY;
 
   @Option(names = "--instances", split = ",", paramLabel = "NAME", description = "Instance names (default: prod,dev).")
   List<String> instances = new ArrayList<>(List.of("prod", "dev"));
@@ -36,16 +42,17 @@ final class SimulatorCommand implements Callable<Integer> {
     }
     Method run;
     try {
-      run = Class.forName(ENTRY).getMethod("run", String[].class);
+      run = Class.forName(entry).getMethod("run", String[].class);
     } catch (ClassNotFoundException | NoSuchMethodException e) {
-      System.err.println(MISSING);
+      spec.commandLine().getErr().println(MISSING);
+      spec.commandLine().getErr().flush();
       return Main.USAGE;
     }
     String[] args = {"--instances", String.join(",", instances), "--seed-mid-users", String.valueOf(seedMidUsers), "--port", String.valueOf(port)};
     try {
       return (Integer) run.invoke(null, (Object) args);
     } catch (IllegalAccessException e) {
-      throw new IllegalStateException("cannot call " + ENTRY + ".run: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot call " + entry + ".run: " + e.getMessage(), e);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);

@@ -228,8 +228,7 @@ final class CloneEngine implements Closeable {
     names.addAll(target.db().tableNames());
     names.removeAll(NOT_CLONED);
     Database db = target.db();
-    db.replaceTables(copy, names);
-    db.write(() -> {
+    db.replaceTables(copy, names, () -> {
       for (Map.Entry<String, List<Map<String, String>>> e : preserved.entrySet()) {
         if (NOT_CLONED.contains(e.getKey())) {
           continue;
@@ -241,7 +240,6 @@ final class CloneEngine implements Closeable {
           db.putRaw(e.getKey(), row);
         }
       }
-      return null;
     });
     target.auth().revokeAll();
     target.afterClone();

@@ -429,6 +429,11 @@ final class Database implements QueryParser.Fields {
 
   /** Replaces the named tables with copies of the given ones (a table absent from {@code from} becomes empty). */
   void replaceTables(Map<String, Table> from, Set<String> names) {
+    replaceTables(from, names, () -> { });
+  }
+
+  /** As above, then runs {@code andThen} under the same write lock, so no reader sees the state in between. */
+  void replaceTables(Map<String, Table> from, Set<String> names, Runnable andThen) {
     write(() -> {
       for (String name : names) {
         Table source = from.get(name);
@@ -444,6 +449,7 @@ final class Database implements QueryParser.Fields {
       if (users != null) {
         users.ordered().forEach(u -> indexUser("sys_user", null, u));
       }
+      andThen.run();
       return null;
     });
   }
