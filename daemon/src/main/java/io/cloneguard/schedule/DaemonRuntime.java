@@ -26,6 +26,7 @@ final class DaemonRuntime {
   private final InstanceGuard guard;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicLong lastGaugeRefresh = new AtomicLong();
+  private final Map<String, String> lastFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
   DaemonRuntime(CloneGuardConfig config, DaemonOptions options, WorkflowStore store, GuardOperations operations,
       Map<String, ServiceNowClient> clients, CloneGuardMetrics metrics, AuditSink audit, String node) {
@@ -71,6 +72,11 @@ final class DaemonRuntime {
 
   InstanceGuard guard() {
     return guard;
+  }
+
+  /** The last error of each failing job ("watch prod" -> message), so a repeated failure is logged once. */
+  Map<String, String> lastFailures() {
+    return lastFailures;
   }
 
   boolean stopping() {

@@ -7,6 +7,7 @@ import io.cloneguard.schedule.GuardOperations.SnapshotRef;
 import io.cloneguard.servicenow.ServiceNowException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -117,6 +118,13 @@ final class InstanceGuard {
     }
     Optional<SnapshotRef> snapshot = ops.latestSnapshot(name);
     if (snapshot.isEmpty()) {
+      return;
+    }
+    List<Workflow> history = store.all(name);
+    if (!history.isEmpty() && history.get(0).state() == WorkflowState.FAILED && history.get(0).gaps() > 0
+        && !history.get(0).updated().isBefore(snapshot.get().takenAt())) {
+      // The newest workflow already reported these gaps and could not close them (alert-only, restore failed): no second alarm.
+      driftHandled.put(name, present);
       return;
     }
     Instant now = clock.instant();

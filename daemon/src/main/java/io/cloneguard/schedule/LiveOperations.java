@@ -5,6 +5,8 @@ import io.cloneguard.config.InstanceConfig;
 import io.cloneguard.restore.AuditEntry;
 import io.cloneguard.restore.AuditLog;
 import io.cloneguard.restore.DiffReport;
+import io.cloneguard.restore.MidReport;
+import io.cloneguard.restore.MidServerCheck;
 import io.cloneguard.restore.Differ;
 import io.cloneguard.restore.PasswordEscrow;
 import io.cloneguard.restore.RestoreExecutor;
@@ -12,19 +14,18 @@ import io.cloneguard.restore.RestorePlan;
 import io.cloneguard.restore.RestorePlanner;
 import io.cloneguard.restore.RestoreResult;
 import io.cloneguard.restore.TableDiff;
-import io.cloneguard.servicenow.Record;
 import io.cloneguard.servicenow.ServiceNowClient;
-import io.cloneguard.servicenow.TableQuery;
+import io.cloneguard.servicenow.Sleeper;
 import io.cloneguard.snapshot.Snapshot;
 import io.cloneguard.snapshot.SnapshotTables;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The real {@link GuardOperations}: SnapshotCapture/SnapshotStore, Differ, RestorePlanner/RestoreExecutor, ecc_agent reads. */
 final class LiveOperations extends SnapshotOperations {
@@ -32,7 +33,8 @@ final class LiveOperations extends SnapshotOperations {
   private final AuditLog auditLog;
   private final RestoreExecutor executor;
   private final RestorePlanner planner;
-  private final PasswordEscrow escrow;
+  private final java.nio.file.Path storageDir;
+  private PasswordEscrow escrow;
 
   private LiveOperations(CloneGuardConfig config, Map<String, ServiceNowClient> clients, MeterRegistry registry, AuditLog auditLog, Clock clock) {
     super(config, clients, clock);
@@ -40,7 +42,7 @@ final class LiveOperations extends SnapshotOperations {
     this.auditLog = auditLog;
     this.executor = new RestoreExecutor(auditLog, registry, clock);
     this.planner = new RestorePlanner(clock, auditLog);
-    this.escrow = null; // PENDING: new PasswordEscrow(config.storage().dir(), key()) once its public constructor is on main
+    this.storageDir = config.storage().dir();
   }
 
   static GuardOperations create(CloneGuardConfig config, Map<String, ServiceNowClient> clients, MeterRegistry registry, AuditSink audit,
@@ -72,6 +74,14 @@ final class LiveOperations extends SnapshotOperations {
     }
   }
 
+  /** Opened on first use, like the key, so a missing key file fails a step (and preflight), not the start. */
+  private synchronized PasswordEscrow escrow() {
+    if (escrow == null) {
+      escrow = new PasswordEscrow(storageDir, key());
+    }
+    return escrow;
+  }
+
   @Override
   public Verification verify(InstanceConfig instance, String snapshotRef) {
     Snapshot s = store().load(snapshotRef);
@@ -89,39 +99,24 @@ final class LiveOperations extends SnapshotOperations {
     Snapshot s = store().load(snapshotRef);
     ServiceNowClient c = client(instance.name());
     DiffReport d = new Differ(instance.midRoles()).diff(s, c);
-    RestorePlan plan = planner.plan(s, d, Set.of(), escrow);
+    RestorePlan plan = planner.plan(s, d, Set.of(), escrow());
     if (plan.isEmpty()) {
       return new RestoreOutcome(plan.id(), 0, 0, List.of(), plan.notes());
     }
-    RestoreResult r = executor.execute(plan, c, escrow);
+    RestoreResult r = executor.execute(plan, c, escrow());
     List<String> warnings = new ArrayList<>(plan.notes());
     warnings.addAll(r.warnings());
     return new RestoreOutcome(r.planId(), r.written(), r.skipped(), r.failures(), warnings);
   }
 
+  /** One look (timeout zero): the workflow comes back every midCheckInterval instead of blocking a scheduler thread. */
   @Override
   public MidOutcome checkMidServers(InstanceConfig instance, String snapshotRef) {
     Snapshot s = store().load(snapshotRef);
-    if (s.midServers().isEmpty()) {
-      return new MidOutcome(0, 0, List.of());
-    }
-    Set<String> ids = s.midServers().stream().map(Record::sysId).collect(Collectors.toCollection(java.util.TreeSet::new));
-    TableQuery q = TableQuery.of("ecc_agent", "sys_idIN" + String.join(",", ids)).withFields("sys_id", "name", "status", "validated")
-        .requireEach("is one of the snapshot's MID Servers", r -> ids.contains(r.sysId()));
-    Map<String, Record> live = new LinkedHashMap<>();
-    for (Record r : client(instance.name()).list(q)) {
-      live.put(r.sysId(), r);
-    }
-    int up = 0;
-    List<String> notUp = new ArrayList<>();
-    for (Record expected : s.midServers()) {
-      Record r = live.get(expected.sysId());
-      if (r != null && "up".equalsIgnoreCase(r.get("status")) && r.isTrue("validated")) {
-        up++;
-      } else {
-        notUp.add(expected.get("name") + (r == null ? " (missing)" : " (" + r.get("status") + ", validated=" + r.get("validated") + ")"));
-      }
-    }
-    return new MidOutcome(up, notUp.size(), notUp);
+    MidReport r = new MidServerCheck(clock(), Sleeper.REAL, escrow(), instance.midRoles())
+        .await(s, client(instance.name()), Duration.ZERO, Duration.ZERO);
+    List<String> notUp = r.down().stream()
+        .map(m -> m.name() + " (" + m.status() + (m.cause() == null || m.cause().isBlank() ? "" : ": " + m.cause()) + ")").toList();
+    return new MidOutcome(r.agents().size() - notUp.size(), notUp.size(), notUp);
   }
 }

@@ -32,14 +32,23 @@ abstract class SafeJob implements Job {
       return;
     }
     String instance = context.getMergedJobDataMap().getString(INSTANCE);
+    String what = instance == null ? kind() : kind() + " " + instance;
     try {
       run(instance);
+      if (rt.lastFailures().remove(what) != null) {
+        log.info("{} works again", what);
+      }
     } catch (VirtualMachineError e) {
       throw e;
     } catch (Throwable t) {
       rt.metrics().jobFailed(kind());
-      String what = instance == null ? kind() : kind() + " " + instance;
-      log.error("{} failed, will retry at the next trigger: {}", what, SecretMask.mask(String.valueOf(t.getMessage())));
+      String message = SecretMask.mask(String.valueOf(t.getMessage()));
+      // The same failure every poll would flood the log: say it once, then again only when it changes.
+      if (!message.equals(rt.lastFailures().put(what, message))) {
+        log.error("{} failed, will retry at every trigger (logged again only if the error changes): {}", what, message);
+      } else {
+        log.debug("{} still failing: {}", what, message);
+      }
       log.debug("{} failure detail", what, t);
       if (t instanceof InterruptedException) {
         Thread.currentThread().interrupt();

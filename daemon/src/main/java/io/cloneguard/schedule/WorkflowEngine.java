@@ -155,8 +155,20 @@ final class WorkflowEngine {
       return null;
     }
     SnapshotRef ref = snapshot(target, "clone:" + w.cloneSysId());
-    Workflow next = stamp(w.withSnapshot(ref.ref(), false, true), w.state(), now);
-    if (!store.update(next, w.state(), "refreshed")) {
+    Workflow current = w;
+    boolean saved = false;
+    for (int attempt = 0; attempt < 3 && !saved; attempt++) {
+      saved = store.update(stamp(current.withSnapshot(ref.ref(), false, true), current.state(), now), current.state(), "refreshed");
+      if (!saved) {
+        // The watcher recorded a new request state meanwhile: keep the fresh snapshot on the fresh row.
+        Optional<Workflow> fresh = store.find(w.id());
+        if (fresh.isEmpty() || fresh.get().state() != w.state() || fresh.get().snapshotRefreshed()) {
+          return null;
+        }
+        current = fresh.get();
+      }
+    }
+    if (!saved) {
       return null;
     }
     audit(target.name(), w.cloneSysId(), "workflow:snapshot_refreshed", "ok", ref.ref(),

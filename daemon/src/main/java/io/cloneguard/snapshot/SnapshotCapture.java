@@ -41,21 +41,27 @@ import org.slf4j.LoggerFactory;
  * reads run in parallel, and any failed read fails the whole capture, naming the table, so a
  * half-read instance is never stored.
  *
- * <p>Order: (1) the MID role grants, which name the MID users, together with ecc_agent and the
- * clone preservers/excludes; (2) per chunk of users, the users, all their role grants and group
- * memberships; (3) the groups referenced and their roles. Role names come dot-walked with the grants
+ * <p>Order: (1) in parallel, the MID role grants ({@code role.nameIN...}), the users holding a MID
+ * role ({@code roles=...}), all grants and memberships of such users ({@code user.roles=...}),
+ * ecc_agent and the clone preservers/excludes; the two answers to "who are the MID users" must
+ * agree. (2) The groups referenced and their roles. Role names come dot-walked with the grants
  * ({@code role.name}), so sys_user_role needs a read only for roles whose name did not come back.
  */
 public final class SnapshotCapture {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotCapture.class);
   private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern TRIGGER = Pattern.compile("baseline|manual|clone:[0-9A-Za-z_-]+");
-  /** sys_ids per {@code sys_idIN...} query: about 3.3 KB of sysparm_query, well under URL limits. */
-  static final int CHUNK = 100;
-  static final List<String> GRANT_FIELDS = List.of("sys_id", "user", "role", "role.name", "inherited", "granted_by", "state");
+  /**
+   * sys_ids per {@code sys_idIN...} query: about 1.4 KB of query. The Table API echoes the query in
+   * up to four URLs of its one-line Link header, which must stay under HttpClient's 8 KB line limit.
+   */
+  static final int CHUNK = 40;
+  static final List<String> GRANT_FIELDS = List.of("sys_id", "user", "role", "role.name", "inherited", "granted_by", "state", "user.roles");
+  static final List<String> MEMBERSHIP_FIELDS = List.of("sys_id", "user", "group", "user.roles");
   static final List<String> GROUP_ROLE_FIELDS = List.of("sys_id", "group", "role", "role.name", "inherits");
   static final List<String> AGENT_FIELDS = List.of("sys_id", "name", "status", "host_name", "user_name", "validated", "version");
   private static final String ROLE_NAME = "role.name";
+  private static final String USER_ROLES = "user.roles";
 
   private final Clock clock;
   private final String cloneguardVersion;
@@ -115,13 +121,21 @@ public final class SnapshotCapture {
     }
 
     Snapshot capture(String id, Instant takenAt, String trigger, String version) {
-      String roleList = String.join(",", instance.midRoles());
       String midRoleNames = String.join("|", instance.midRoles());
+      String holdsRole = orEach("roles=");
+      String userHoldsRole = orEach("user.roles=");
 
-      // (1) who the MID users are, plus the tables that do not depend on them
-      CompletableFuture<List<Record>> midGrants = read(TableQuery.of(SnapshotTables.ROLE_GRANTS, "role.nameIN" + roleList)
+      // (1) Everything keyed by "the user holds a MID role", all at once. Conditions, not sys_id lists:
+      // short URLs (the Table API echoes the query in its Link header) and a handful of pages.
+      CompletableFuture<List<Record>> midGrants = read(TableQuery.of(SnapshotTables.ROLE_GRANTS, "role.nameIN" + String.join(",", instance.midRoles()))
           .withFields("sys_id", "user", ROLE_NAME)
           .requireEach("grant is of a MID role (" + midRoleNames + ")", r -> midRoles.contains(r.get(ROLE_NAME))));
+      CompletableFuture<List<Record>> users = read(TableQuery.of(SnapshotTables.USERS, holdsRole)
+          .requireEach("user holds a MID role (" + midRoleNames + ")", r -> holdsMidRole(r.get("roles"))));
+      CompletableFuture<List<Record>> grants = read(TableQuery.of(SnapshotTables.ROLE_GRANTS, userHoldsRole).withFields(GRANT_FIELDS)
+          .requireEach("grant's user holds a MID role (" + midRoleNames + ")", r -> holdsMidRole(r.get(USER_ROLES))));
+      CompletableFuture<List<Record>> memberships = read(TableQuery.of(SnapshotTables.MEMBERSHIPS, userHoldsRole).withFields(MEMBERSHIP_FIELDS)
+          .requireEach("member holds a MID role (" + midRoleNames + ")", r -> holdsMidRole(r.get(USER_ROLES))));
       CompletableFuture<List<Record>> agents = read(TableQuery.of(SnapshotTables.MID_SERVERS, "").withFields(AGENT_FIELDS));
       CompletableFuture<List<Record>> preservers = instance.watchCloneRequests()
           ? read(TableQuery.of(SnapshotTables.PRESERVERS, ""))
@@ -130,40 +144,26 @@ public final class SnapshotCapture {
           ? read(TableQuery.of(SnapshotTables.EXCLUDES, ""))
           : CompletableFuture.completedFuture(List.of());
 
-      // (2) per chunk of users: the users, all their grants, their memberships
-      List<String> userIds = distinct(await(midGrants, SnapshotTables.ROLE_GRANTS), "user");
-      List<CompletableFuture<List<Record>>> users = new ArrayList<>();
-      List<CompletableFuture<List<Record>>> grants = new ArrayList<>();
-      List<CompletableFuture<List<Record>>> memberships = new ArrayList<>();
-      for (List<String> chunk : chunks(userIds)) {
-        Set<String> ids = Set.copyOf(chunk);
-        String in = String.join(",", chunk);
-        users.add(read(TableQuery.of(SnapshotTables.USERS, "sys_idIN" + in)
-            .requireEach("user is one of the MID users asked for and holds a MID role (" + midRoleNames + ")",
-                r -> ids.contains(r.sysId()) && holdsMidRole(r))));
-        grants.add(read(TableQuery.of(SnapshotTables.ROLE_GRANTS, "userIN" + in).withFields(GRANT_FIELDS)
-            .requireEach("grant belongs to one of the MID users asked for", r -> ids.contains(r.get("user")))));
-        memberships.add(read(TableQuery.of(SnapshotTables.MEMBERSHIPS, "userIN" + in)
-            .requireEach("membership belongs to one of the MID users asked for", r -> ids.contains(r.get("user")))));
+      List<Record> userRows = await(users, SnapshotTables.USERS).stream().map(u -> without(u, "user_password")).toList();
+      Set<String> userIds = new TreeSet<>(distinct(userRows, "sys_id"));
+      // Two independent answers to "who are the MID users" (the grants table and the derived roles
+      // field) must agree; a difference means a race with an edit or an instance not doing what we assume.
+      Set<String> granted = new TreeSet<>(distinct(await(midGrants, SnapshotTables.ROLE_GRANTS), "user"));
+      if (!granted.equals(userIds)) {
+        throw disagreement(userIds, granted);
       }
-      List<Record> userRows = join(users, SnapshotTables.USERS).stream().map(u -> without(u, "user_password")).toList();
-      List<Record> grantRows = join(grants, SnapshotTables.ROLE_GRANTS);
-      List<Record> membershipRows = join(memberships, SnapshotTables.MEMBERSHIPS);
+      List<Record> membershipRows = belongingTo(await(memberships, SnapshotTables.MEMBERSHIPS), userIds, SnapshotTables.MEMBERSHIPS);
 
-      // (3) the groups they are in (or hold roles through) and those groups' roles
-      Set<String> groupIdSet = new TreeSet<>(distinct(membershipRows, "group"));
-      groupIdSet.addAll(distinct(grantRows, "granted_by"));
-      List<String> groupIds = List.copyOf(groupIdSet);
+      // (2) the groups they are in and those groups' roles: started as soon as the memberships are in,
+      // while the (larger) grants may still be paging; groups named only by granted_by follow after.
+      Set<String> groupIds = new TreeSet<>(distinct(membershipRows, "group"));
       List<CompletableFuture<List<Record>>> groups = new ArrayList<>();
       List<CompletableFuture<List<Record>>> groupRoles = new ArrayList<>();
-      for (List<String> chunk : chunks(groupIds)) {
-        Set<String> ids = Set.copyOf(chunk);
-        String in = String.join(",", chunk);
-        groups.add(read(TableQuery.of(SnapshotTables.GROUPS, "sys_idIN" + in)
-            .requireEach("group is one of the groups asked for", r -> ids.contains(r.sysId()))));
-        groupRoles.add(read(TableQuery.of(SnapshotTables.GROUP_ROLES, "groupIN" + in).withFields(GROUP_ROLE_FIELDS)
-            .requireEach("group role belongs to one of the groups asked for", r -> ids.contains(r.get("group")))));
-      }
+      readGroups(List.copyOf(groupIds), groups, groupRoles);
+      List<Record> grantRows = belongingTo(await(grants, SnapshotTables.ROLE_GRANTS), userIds, SnapshotTables.ROLE_GRANTS);
+      Set<String> grantingGroups = new TreeSet<>(distinct(grantRows, "granted_by"));
+      grantingGroups.removeAll(groupIds);
+      readGroups(List.copyOf(grantingGroups), groups, groupRoles);
       List<Record> groupRows = join(groups, SnapshotTables.GROUPS);
       List<Record> groupRoleRows = join(groupRoles, SnapshotTables.GROUP_ROLES);
 
@@ -172,8 +172,8 @@ public final class SnapshotCapture {
           new SnapshotMetadata(SnapshotMetadata.FORMAT_VERSION, id, instance.name(), String.valueOf(instance.url()), takenAt, version,
               trigger, Map.of(), ""),
           sorted(userRows),
-          sorted(grantRows.stream().map(r -> without(r, ROLE_NAME)).toList()),
-          sorted(membershipRows),
+          sorted(grantRows.stream().map(r -> without(without(r, ROLE_NAME), USER_ROLES)).toList()),
+          sorted(membershipRows.stream().map(r -> without(r, USER_ROLES)).toList()),
           sorted(groupRows),
           sorted(groupRoleRows.stream().map(r -> without(r, ROLE_NAME)).toList()),
           sorted(roleRows),
@@ -206,8 +206,46 @@ public final class SnapshotCapture {
       return rows;
     }
 
-    private boolean holdsMidRole(Record user) {
-      for (String role : user.get("roles").split(",")) {
+    private void readGroups(List<String> groupIds, List<CompletableFuture<List<Record>>> groups,
+        List<CompletableFuture<List<Record>>> groupRoles) {
+      for (List<String> chunk : chunks(groupIds)) {
+        Set<String> ids = Set.copyOf(chunk);
+        String in = String.join(",", chunk);
+        groups.add(read(TableQuery.of(SnapshotTables.GROUPS, "sys_idIN" + in)
+            .requireEach("group is one of the groups asked for", r -> ids.contains(r.sysId()))));
+        groupRoles.add(read(TableQuery.of(SnapshotTables.GROUP_ROLES, "groupIN" + in).withFields(GROUP_ROLE_FIELDS)
+            .requireEach("group role belongs to one of the groups asked for", r -> ids.contains(r.get("group")))));
+      }
+    }
+
+    /** {@code roles=a^ORroles=b}: on the roles field, {@code =} means "holds the role". */
+    private String orEach(String prefix) {
+      return String.join("^OR", instance.midRoles().stream().map(r -> prefix + r).toList());
+    }
+
+    private SnapshotException disagreement(Set<String> byRolesField, Set<String> byGrants) {
+      Set<String> onlyUsers = new TreeSet<>(byRolesField);
+      onlyUsers.removeAll(byGrants);
+      Set<String> onlyGrants = new TreeSet<>(byGrants);
+      onlyGrants.removeAll(byRolesField);
+      return new SnapshotException("snapshot of " + instance.name() + " not taken: sys_user (roles) and sys_user_has_role (role.name)"
+          + " disagree on the MID users (only in sys_user: " + abbreviate(String.join(",", onlyUsers)) + "; only in sys_user_has_role: "
+          + abbreviate(String.join(",", onlyGrants)) + "); if users or roles were being edited, take the snapshot again");
+    }
+
+    /** Rows whose user is one of the MID users read; any other means the reads saw different instances of the data. */
+    private List<Record> belongingTo(List<Record> rows, Set<String> userIds, String table) {
+      for (Record r : rows) {
+        if (!userIds.contains(r.get("user"))) {
+          throw new SnapshotException("snapshot of " + instance.name() + " not taken: " + table + " row " + r.sysId() + " belongs to user "
+              + r.get("user") + ", who is not among the MID users read from sys_user; if users or roles were being edited, take the snapshot again");
+        }
+      }
+      return rows;
+    }
+
+    private boolean holdsMidRole(String roles) {
+      for (String role : roles.split(",")) {
         if (midRoles.contains(role.trim())) {
           return true;
         }

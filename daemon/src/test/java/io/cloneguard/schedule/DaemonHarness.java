@@ -31,6 +31,7 @@ final class DaemonHarness implements AutoCloseable {
   final Simulator sim;
   final Path dir;
   final List<Daemon> daemons = new ArrayList<>();
+  private final java.util.Map<String, String> passwords = new java.util.HashMap<>();
   private final List<String> targets;
 
   DaemonHarness(Path dir, String... targets) {
@@ -43,6 +44,17 @@ final class DaemonHarness implements AutoCloseable {
       sim.instance(n).addUser(USER, PASSWORD, "user_admin", "clone_admin");
     }
     SnapshotKey.generate(dir.resolve("cloneguard.key"));
+  }
+
+  /** Gives CloneGuard's account on one instance its own password (on the instance and in the configuration). */
+  void usePassword(String instance, String password) {
+    SimInstance i = sim.instance(instance);
+    i.rows("sys_user", "user_name=" + USER).forEach(r -> i.setPassword(r.get("sys_id"), password));
+    passwords.put(instance, password);
+  }
+
+  String password(String instance) {
+    return passwords.getOrDefault(instance, PASSWORD);
   }
 
   SimInstance prod() {
@@ -59,9 +71,9 @@ final class DaemonHarness implements AutoCloseable {
 
   CloneGuardConfig config(Policy policy, SchedulerConfig.Store store, String url, String user, String password) {
     List<InstanceConfig> instances = new ArrayList<>();
-    instances.add(TestConfigs.instance("prod", prod().url(), USER, PASSWORD, true, false, Policy.RESTORE));
+    instances.add(TestConfigs.instance("prod", prod().url(), USER, password("prod"), true, false, Policy.RESTORE));
     for (String t : targets) {
-      instances.add(TestConfigs.instance(t, target(t).url(), USER, PASSWORD, false, true, policy));
+      instances.add(TestConfigs.instance(t, target(t).url(), USER, password(t), false, true, policy));
     }
     return TestConfigs.config(dir, instances, store, url, user, password);
   }

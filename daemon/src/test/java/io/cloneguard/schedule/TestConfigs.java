@@ -32,7 +32,7 @@ final class TestConfigs {
   }
 
   static HttpConfig fastHttp() {
-    return new HttpConfig(2, 1000, Duration.ofSeconds(2), Duration.ofSeconds(5), 1000, null, null, null, 1, Duration.ofSeconds(1));
+    return new HttpConfig(2, 1000, Duration.ofSeconds(2), Duration.ofSeconds(5), 1000, null, null, null, 1, Duration.ofMillis(200));
   }
 
   static InstanceConfig instance(String name, URI url, String user, String password, boolean watch, boolean guard, Policy policy) {

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 
 /**
  * An in-memory ServiceNowClient for unit tests. It understands the encoded queries capture sends
- * ({@code fieldINa,b} with dot-walked fields), projects {@code sysparm_fields} (dot-walked too),
+ * ({@code fieldINa,b}, {@code roles=x}, {@code ^OR}, one level of dot-walk), projects {@code sysparm_fields} (dot-walked too),
  * enforces the query guard like the real client, and can misbehave: ignore a table's query (the
  * platform's all-rows gotcha) or fail a table outright.
  */
@@ -70,14 +70,26 @@ final class FakeServiceNowClient implements ServiceNowClient {
     }
   }
 
+  /** {@code a^ORb}, each term {@code fieldINx,y} or {@code field=value} ({@code =} on a roles field means "holds"). */
   private boolean matches(String table, Map<String, String> row, String query) {
     if (query.isEmpty()) {
       return true;
     }
-    int in = query.indexOf("IN");
-    String field = query.substring(0, in);
-    Set<String> values = Set.of(query.substring(in + 2).split(","));
-    return values.contains(value(table, row, field));
+    for (String term : query.split("\\^OR")) {
+      int in = term.indexOf("IN");
+      int eq = term.indexOf('=');
+      if (eq > 0 && (in < 0 || eq < in)) {
+        String field = term.substring(0, eq);
+        String value = value(table, row, field);
+        boolean listField = field.equals("roles") || field.endsWith(".roles");
+        if (listField ? List.of(value.split(",")).contains(term.substring(eq + 1)) : value.equals(term.substring(eq + 1))) {
+          return true;
+        }
+      } else if (Set.of(term.substring(in + 2).split(",")).contains(value(table, row, term.substring(0, in)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Map<String, String> project(String table, Map<String, String> row, List<String> fields) {

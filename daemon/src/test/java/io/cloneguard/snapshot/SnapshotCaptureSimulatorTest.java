@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Capture over real HTTP against the simulator, through the real client. */
@@ -132,15 +134,17 @@ class SnapshotCaptureSimulatorTest {
     assertThat(info.counts().get("sys_user")).isEqualTo(8);
   }
 
-  @Test
-  void allRowsGotchaFromTheInstanceIsCaught() {
-    // The instance drops a term naming an unknown field and runs the rest: every user comes back.
+  @ParameterizedTest(name = "{0}: {1} -> {2}")
+  @CsvSource({"sys_user, roles=, rolez=", "sys_user_has_role, user.roles=, user.rolez=", "sys_user_grmember, user.roles=, user.rolez=",
+      "sys_user_has_role, role.nameIN, role.nameeIN"})
+  void allRowsGotchaFromTheInstanceIsCaught(String table, String from, String to) {
+    // The instance drops a term naming an unknown field and runs the rest: every row of the table comes back.
     InstanceConfig config = config(dev, false);
     try (ServiceNowClient real = ServiceNowClients.create(config, http(1000), new SimpleMeterRegistry());
-        ServiceNowClient misspelling = new Misspelling(real, "sys_user", "sys_idIN", "sys_iidIN")) {
+        ServiceNowClient misspelling = new Misspelling(real, table, from, to)) {
       assertThatThrownBy(() -> capture.capture(misspelling, config, "manual"))
           .isInstanceOf(SnapshotException.class)
-          .hasMessageStartingWith("snapshot of dev not taken: reading sys_user returned an unexpected row")
+          .hasMessageStartingWith("snapshot of dev not taken: reading " + table + " returned an unexpected row")
           .hasMessageContaining("the encoded query was probably ignored in part");
     }
   }

@@ -172,17 +172,6 @@ class SnapshotCaptureTest {
   }
 
   @Test
-  void userWhoseRolesFieldLacksTheMidRoleIsRejected() {
-    FakeServiceNowClient client = devInstance();
-    client.add("sys_user", user("u-stale", "mid.stale", "itil"));
-    grant(client, "h10", "u-stale", "r-mid", false, "");
-
-    assertThatThrownBy(() -> capture.capture(client, dev(true), "manual"))
-        .hasMessageContaining("reading sys_user returned an unexpected row")
-        .hasMessageContaining("u-stale");
-  }
-
-  @Test
   void failedTableReadNamesTheTableAndYieldsNoSnapshot() {
     FakeServiceNowClient client = devInstance()
         .fail("sys_user_grmember", new ServiceNowException.Forbidden("dev", "sys_user_grmember", "403 Forbidden: ACL denies read of sys_user_grmember"));
@@ -193,7 +182,7 @@ class SnapshotCaptureTest {
   }
 
   @Test
-  void usersAreFetchedByIdInChunksThatKeepTheQueryShort() {
+  void readsByConditionSoQueriesStayShortWhateverTheNumberOfUsers() {
     FakeServiceNowClient client = devInstance();
     for (int i = 0; i < 250; i++) {
       String id = String.format("u-bulk-%03d", i);
@@ -204,10 +193,66 @@ class SnapshotCaptureTest {
     Snapshot s = capture.capture(client, dev(false), "manual");
 
     assertThat(s.users()).hasSize(253);
-    List<TableQuery> userReads = client.queries.stream().filter(q -> q.table().equals("sys_user")).toList();
-    assertThat(userReads).hasSize(3);
-    assertThat(userReads).allSatisfy(q -> assertThat(q.query().split(",")).hasSizeLessThanOrEqualTo(SnapshotCapture.CHUNK));
-    assertThat(userReads).allSatisfy(q -> assertThat(q.query().length()).isLessThan(4000));
+    assertThat(client.queries).extracting(TableQuery::table)
+        .containsOnlyOnce("sys_user", "sys_user_grmember", "ecc_agent", "sys_user_group", "sys_group_has_role");
+    assertThat(client.queries).allSatisfy(q -> assertThat(q.query().length()).isLessThan(1600));
+  }
+
+  @Test
+  void groupIdsAreSentInChunksThatKeepTheQueryShort() {
+    FakeServiceNowClient client = devInstance();
+    for (int i = 0; i < 90; i++) {
+      String group = String.format("g-bulk-%03d", i);
+      client.add("sys_user_group", Map.of("sys_id", group, "name", "Group " + i));
+      client.add("sys_user_grmember", Map.of("sys_id", "mb" + i, "user", "u-direct", "group", group));
+    }
+
+    Snapshot s = capture.capture(client, dev(false), "manual");
+
+    assertThat(s.groups()).hasSize(92);
+    List<TableQuery> groupReads = client.queries.stream().filter(q -> q.table().equals("sys_user_group")).toList();
+    assertThat(groupReads).hasSize(3);
+    assertThat(groupReads).allSatisfy(q -> assertThat(q.query().split(",")).hasSizeLessThanOrEqualTo(SnapshotCapture.CHUNK));
+    assertThat(client.queries).allSatisfy(q -> assertThat(q.query().length()).isLessThan(1600));
+  }
+
+  @Test
+  void aMidGrantWhoseUserTheRolesFieldDoesNotShowFailsTheCapture() {
+    // sys_user.roles is derived; if it disagrees with sys_user_has_role, which one is right is unknowable here.
+    FakeServiceNowClient client = devInstance();
+    client.add("sys_user", user("u-stale", "mid.stale", "itil"));
+    grant(client, "h10", "u-stale", "r-mid", false, "");
+
+    assertThatThrownBy(() -> capture.capture(client, dev(true), "manual"))
+        .isInstanceOf(SnapshotException.class)
+        .hasMessage("snapshot of dev not taken: sys_user (roles) and sys_user_has_role (role.name) disagree on the MID users"
+            + " (only in sys_user: ; only in sys_user_has_role: u-stale); if users or roles were being edited, take the snapshot again");
+  }
+
+  @Test
+  void groupNamedOnlyAsTheGrantorOfARoleIsCapturedToo() {
+    FakeServiceNowClient client = devInstance();
+    client.add("sys_user_group", Map.of("sys_id", "g-grantor", "name", "Former MID group"));
+    grant(client, "h12", "u-direct", "r-itil", true, "g-grantor");
+
+    Snapshot s = capture.capture(client, dev(false), "manual");
+
+    assertThat(ids(s.groups())).containsExactly("g-grantor", "g-mid", "g-other");
+  }
+
+  @Test
+  void multipleMidRolesAreAllLookedFor() {
+    FakeServiceNowClient client = devInstance();
+    client.add("sys_user_role", Map.of("sys_id", "r-mid2", "name", "x_mid_custom"));
+    client.add("sys_user", user("u-custom", "mid.custom", "x_mid_custom"));
+    grant(client, "h11", "u-custom", "r-mid2", false, "");
+    InstanceConfig two = new InstanceConfig("dev", URI.create("https://dev.example.test"), AuthConfig.basic("cg", Secret.of("pw-not-used")),
+        false, true, Policy.RESTORE, List.of("mid_server", "x_mid_custom"));
+
+    Snapshot s = capture.capture(client, two, "manual");
+
+    assertThat(ids(s.users())).containsExactly("u-contain", "u-custom", "u-direct", "u-group");
+    assertThat(ids(s.roleGrants())).contains("h11");
   }
 
   @Test
