@@ -54,7 +54,10 @@ public final class MidServerCheck {
    */
   public MidReport await(Snapshot snapshot, ServiceNowClient client, Duration timeout, Duration interval) {
     String instance = snapshot.metadata().instance();
-    List<Record> expected = snapshot.midServers().stream().filter(a -> "Up".equalsIgnoreCase(a.get("status"))).toList();
+    List<Record> expected = snapshot.midServers().stream()
+        .filter(a -> "Up".equalsIgnoreCase(a.get("status")))
+        .sorted(java.util.Comparator.comparing((Record a) -> a.get("name")).thenComparing(Record::sysId))
+        .toList();
     if (expected.isEmpty()) {
       return new MidReport(instance, List.of(), cloneIssues(client));
     }

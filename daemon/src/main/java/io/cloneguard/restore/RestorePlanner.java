@@ -172,7 +172,7 @@ public final class RestorePlanner {
       live.removeAll(userConflicts);
       audit.usersAwaitingPassword(instance).stream().filter(live::contains).filter(selected::contains).sorted().forEach(needPassword::add);
     }
-    for (String userId : needPassword) {
+    for (String userId : needPassword.stream().sorted(java.util.Comparator.comparing(s::userName)).toList()) {
       String name = s.userName(userId);
       if (escrow != null && escrow.has(instance, name)) {
         steps.add(new RestoreStep(Phase.PASSWORDS, Action.SET_PASSWORD, USERS, userId, name, Map.of(), List.of(userId)));

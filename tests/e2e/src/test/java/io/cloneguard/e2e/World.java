@@ -88,6 +88,15 @@ final class World implements AutoCloseable {
     return DevState.of(landscape);
   }
 
+  /** Everything the clone took is back with the same sys_ids, nothing is doubled, nothing deleted, and the MID Servers are Up. */
+  void assertDevRestored(DevState before) {
+    assertThat(devState()).isEqualTo(before);
+    assertThat(DevState.duplicates(landscape)).as("duplicated rows on dev").isEmpty();
+    await("MID Servers Up").atMost(Duration.ofSeconds(10)).until(() -> landscape.devMidServersUp() == landscape.devSeed().midServerNames().size());
+    assertThat(devWrites()).as("writes on dev").isPositive();
+    assertThat(landscape.dev().requestLog().entries()).as("CloneGuard never deletes").noneMatch(e -> e.method().equals("DELETE"));
+  }
+
   DaemonProcess daemon() {
     return daemon;
   }
