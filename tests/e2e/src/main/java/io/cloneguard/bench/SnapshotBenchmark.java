@@ -55,7 +55,7 @@ public final class SnapshotBenchmark {
   static final Duration LATENCY = Duration.ofMillis(50);
   static final int CONCURRENCY = 4;
   static final int PAGE_SIZE = 1000;
-  static final int WARM_UPS = 3;
+  static final int WARM_UPS = Integer.getInteger("cloneguard.bench.warmups", 3);
   static final int RUNS = 5;
 
   private SnapshotBenchmark() {}
