@@ -87,6 +87,7 @@ final class RestoreCommand implements Callable<Integer> {
     InstanceConfig target = SnapshotCommand.instanceOf(config, instance);
     SnapshotKey key = SnapshotKey.load(config.storage().keyFile());
     Snapshot snapshot = DiffCommand.snapshotFor(new SnapshotStore(config.storage().dir(), key), target.name(), snapshotId);
+    checkUsers(snapshot);
     PasswordEscrow escrow = new PasswordEscrow(config.storage().dir(), key);
     Clock clock = Clock.systemUTC();
     PrintWriter out = spec.commandLine().getOut();
@@ -133,6 +134,16 @@ final class RestoreCommand implements Callable<Integer> {
         return Main.FAILURE;
       }
       return result.warnings().isEmpty() && (mids == null || mids.allUp()) ? Main.OK : Main.GAPS;
+    }
+  }
+
+  private void checkUsers(Snapshot snapshot) {
+    List<String> known = snapshot.users().stream().map(u -> u.get("user_name")).sorted().toList();
+    for (String user : users) {
+      if (!known.contains(user)) {
+        throw new UsageException("restore --user " + user + ": not a MID user in snapshot " + snapshot.metadata().ref()
+            + " (its MID users: " + String.join(", ", known.stream().limit(10).toList()) + (known.size() > 10 ? ", ..." : "") + ")");
+      }
     }
   }
 

@@ -78,7 +78,8 @@ final class StatusCommand implements Callable<Integer> {
             + (f.reason() == null ? "" : " (" + f.reason() + ")")));
         out.println("  last verdict:   " + (i.lastVerdict() == null ? "none yet" : i.lastVerdict()));
       }
-      out.println("  preflight:      " + (i.preflightWarnings().isEmpty() ? "no warnings" : String.join("; ", i.preflightWarnings())));
+      out.println("  preflight:      " + (i.preflightWarnings() == null ? "not known without a running daemon (run 'cloneguard preflight')"
+          : i.preflightWarnings().isEmpty() ? "no warnings" : String.join("; ", i.preflightWarnings())));
     }
     out.flush();
     return Main.OK;

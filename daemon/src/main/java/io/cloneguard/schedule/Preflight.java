@@ -92,7 +92,8 @@ public final class Preflight {
       SnapshotKey.load(keyFile);
       checks.add(ok(LOCAL, "key_file", "snapshot key " + keyFile + " opens"));
     } catch (RuntimeException e) {
-      checks.add(new Check(LOCAL, "key_file", Status.FAIL, SecretMask.mask(e.getMessage()) + " (create one with 'cloneguard keygen')"));
+      String why = SecretMask.mask(String.valueOf(e.getMessage()));
+      checks.add(new Check(LOCAL, "key_file", Status.FAIL, why.contains("keygen") ? why : why + " (create one with 'cloneguard keygen')"));
     }
     Path dir = config.storage().dir();
     try {

@@ -78,14 +78,14 @@ public record StatusReport(Instant generatedAt, String version, String source, L
       }
       out.add(new InstanceStatus(i.name(), i.guard(), i.watchCloneRequests(), i.policy() == null ? null : i.policy().configName(), l.reachable(),
           l.lastPollSuccess(), l.problem(), snap, l.expected(), l.present(), l.midUp(), l.midDown(), inProgress, lastFinished, lastVerdict,
-          List.copyOf(preflightWarnings.getOrDefault(i.name(), List.of()))));
+          preflightWarnings == null ? null : List.copyOf(preflightWarnings.getOrDefault(i.name(), List.of()))));
     }
     return new StatusReport(now, version, source, out);
   }
 
   /**
    * Status without a running daemon: workflows from the database, snapshots from the store; live
-   * figures (reachability, MID Servers) are then absent. With the embedded H2 store this only works
+   * figures (reachability, MID Servers) and preflight warnings (null) are then absent. With the embedded H2 store this only works
    * while no daemon holds the file: ask the daemon's /status instead.
    */
   public static StatusReport fromStore(CloneGuardConfig config, Instant now) {
@@ -102,7 +102,7 @@ public record StatusReport(Instant generatedAt, String version, String source, L
         }
         return snapshots[0].latest(name).map(SnapshotOperations::refOf);
       };
-      return build(config, store, latest, n -> Live.NONE, Map.of(), Daemon.version(), "database " + db.description(), now);
+      return build(config, store, latest, n -> Live.NONE, null, Daemon.version(), "database " + db.description(), now);
     }
   }
 }

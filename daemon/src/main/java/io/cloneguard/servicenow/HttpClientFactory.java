@@ -25,6 +25,7 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -60,6 +61,8 @@ final class HttpClientFactory {
         .disableAutomaticRetries()
         .disableRedirectHandling()
         .disableCookieManagement()
+        // A daemon keeps its pool for days; the instance drops idle connections long before that.
+        .evictIdleConnections(TimeValue.ofMinutes(1))
         .setUserAgent(UserAgent.VALUE);
     if (http.proxy() != null) {
       builder.setProxy(proxy(instance, http.proxy()));

@@ -29,9 +29,10 @@ public final class ServiceNowClients {
     WireLogGuard.apply();
     String name = instance.name();
     URI base = instance.url();
+    // First, because a bad trust store or proxy must fail before any meter is registered.
+    CloseableHttpClient httpClient = HttpClientFactory.create(name, http);
     ClientMetrics metrics = new ClientMetrics(registry, name);
     Resilience resilience = new Resilience(name, http, runtime, metrics, registry);
-    CloseableHttpClient httpClient = HttpClientFactory.create(name, http);
     HttpTransport transport = new HttpTransport(name, http, httpClient, resilience, metrics, runtime.clock());
     AuthConfig auth = instance.auth();
     Authenticator authenticator = auth.type() == AuthConfig.Type.OAUTH

@@ -134,6 +134,9 @@ public final class SnapshotStore {
       }
       return load(instance, ref.substring(slash + 1));
     }
+    if (!SNAPSHOT_ID.matcher(ref).matches()) {
+      throw new SnapshotException.NotFound("'" + ref + "' is not a snapshot ref (expected <instance>/<id> or an id, e.g. dev/20261204T101500Z-3f2a)");
+    }
     List<String> found = new ArrayList<>();
     for (String instance : instances()) {
       if (Files.exists(instanceDir(instance).resolve(ref + SUFFIX))) {

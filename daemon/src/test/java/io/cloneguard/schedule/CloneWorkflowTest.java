@@ -200,6 +200,29 @@ class CloneWorkflowTest {
     assertThat(states(d, w.id())).containsExactly(WorkflowState.DETECTED, WorkflowState.PRE_SNAPSHOT_TAKEN, WorkflowState.CANCELED);
     assertThat(w.snapshotRef()).startsWith("dev/");
     assertThat(h.target("dev").requestLog().writes()).isZero();
+
+    d.close();
+    StatusReport offline = StatusReport.fromStore(h.config(Policy.RESTORE), java.time.Instant.now());
+    StatusReport.InstanceStatus dev = offline.instances().stream().filter(i -> i.name().equals("dev")).findFirst().orElseThrow();
+    assertThat(dev.lastFinished().state()).isEqualTo("CANCELED");
+    assertThat(dev.inProgress()).isEmpty();
+    assertThat(dev.lastSnapshot().ref()).startsWith("dev/");
+    assertThat(dev.reachable()).as("no live figures without a daemon").isNull();
+  }
+
+  @Test
+  void aFailingJobIsCountedAndRetriedWhileEveryOtherJobKeepsRunning() throws Exception {
+    h = new DaemonHarness(dir, "dev");
+    java.nio.file.Files.delete(dir.resolve("cloneguard.key")); // every snapshot fails until an operator runs keygen
+    Daemon d = h.start(h.config(Policy.RESTORE));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/metrics").contains("cloneguard_job_failures_total{job=\"baseline\"} 1.0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/metrics")
+        .contains("cloneguard_preflight_warnings{check=\"key_file\",instance=\"local\"} 1.0"));
+    double firstPoll = MetricsValue.of(get(d, "/metrics"), "cloneguard_last_poll_success_timestamp_seconds{instance=\"dev\"}");
+    await().atMost(Duration.ofSeconds(5)).until(() ->
+        MetricsValue.of(get(d, "/metrics"), "cloneguard_last_poll_success_timestamp_seconds{instance=\"dev\"}") > firstPoll);
+    assertThat(get(d, "/healthz")).startsWith("200");
   }
 
   @Test

@@ -11,6 +11,8 @@ import io.cloneguard.config.Policy;
 import io.cloneguard.config.Secret;
 import io.cloneguard.sim.SimInstance;
 import io.cloneguard.sim.SimulatorExtension;
+import io.cloneguard.sim.CloneHandle;
+import io.cloneguard.sim.CloneOptions;
 import io.cloneguard.sim.Seed;
 import io.cloneguard.sim.Simulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -146,5 +148,39 @@ class SimulatorIntegrationTest {
       }
     }
     assertThat(dev.requestLog().withStatus(429)).isZero();
+  }
+
+  @Test
+  void cloneInProgressIsUnavailableAndAfterwardsTheWipedAccountIsAnAuthenticationFailure() {
+    try (Simulator sim = Simulator.start("prod", "dev")) {
+      SimInstance dev = sim.instance("dev");
+      var cfg = config(dev, AuthConfig.basic(dev.adminUser(), Secret.of(dev.adminPassword())));
+      try (ServiceNowClient c = ServiceNowClients.create(cfg, http(1, 10, 2), registry, time.runtime())) {
+        c.count("sys_user", "");
+        CloneHandle clone = sim.clone("prod", "dev", CloneOptions.defaults().phaseDuration(Duration.ofMillis(400)));
+        clone.awaitState("Active", Duration.ofSeconds(10));
+        assertThatThrownBy(() -> c.count("sys_user", ""))
+            .isInstanceOf(ServiceNowException.Unavailable.class).hasMessageContaining("dev").hasMessageContaining("503");
+        clone.awaitState("Completed", Duration.ofSeconds(10));
+        // dev's admin now has prod's password: the account this client logs in with was replaced.
+        assertThatThrownBy(() -> c.count("sys_user", ""))
+            .isInstanceOf(ServiceNowException.AuthenticationFailed.class).hasMessageContaining("clone");
+      }
+    }
+  }
+
+  @Test
+  void pagingRidesOutTheInstancesRateLimitBudgetByHonouringRetryAfter() {
+    SimInstance dev = SIM.instance("dev");
+    dev.seed(Seed.midUsers(40));
+    dev.faults().rateLimit(3, 1);
+    // Real time: the budget refills in real seconds, so the Retry-After wait must be real too.
+    try (ServiceNowClient c = ServiceNowClients.create(config(dev, AuthConfig.basic(dev.adminUser(), Secret.of(dev.adminPassword()))),
+        http(4, 10, 4), registry, ClientRuntime.system())) {
+      assertThat(c.list(midUsers("roles=mid_server"))).hasSize(40);
+      assertThat(registry.find(ClientMetrics.RETRIES).tag("reason", "rate_limited").counter()).isNotNull()
+          .satisfies(counter -> assertThat(counter.count()).isPositive());
+    }
+    assertThat(dev.requestLog().withStatus(429)).isPositive();
   }
 }

@@ -259,6 +259,9 @@ class SnapshotStoreTest {
     assertThatThrownBy(() -> store.load("20991231T000000Z-ffff"))
         .isInstanceOf(SnapshotException.NotFound.class)
         .hasMessage("snapshot 20991231T000000Z-ffff not found in " + storage + "; list them with 'cloneguard snapshots'");
+    assertThatThrownBy(() -> store.load("../../etc/passwd"))
+        .isInstanceOf(SnapshotException.NotFound.class)
+        .hasMessageStartingWith("'../../etc/passwd' is not a snapshot ref");
   }
 
   @Test

@@ -55,7 +55,7 @@ public final class SnapshotBenchmark {
   static final Duration LATENCY = Duration.ofMillis(50);
   static final int CONCURRENCY = 4;
   static final int PAGE_SIZE = 1000;
-  static final int WARM_UPS = 3;
+  static final int WARM_UPS = Integer.getInteger("cloneguard.bench.warmups", 3);
   static final int RUNS = 5;
 
   private SnapshotBenchmark() {}
@@ -82,9 +82,9 @@ public final class SnapshotBenchmark {
         for (int i = 0; i < WARM_UPS; i++) {
           capture.capture(client, instance, "manual"); // JIT, connections, login
         }
-        CountingClient counting = new CountingClient(client);
         dev.requestLog().clear();
         HeapSampler heap = HeapSampler.start();
+        CountingClient counting = new CountingClient(client);
         long t0 = System.nanoTime();
         Snapshot snapshot = capture.capture(counting, instance, "manual");
         List<Double> walls = new ArrayList<>(List.of((System.nanoTime() - t0) / 1e6));
@@ -121,6 +121,7 @@ public final class SnapshotBenchmark {
         result.put("wallMsMax", round(walls.get(walls.size() - 1)));
         result.put("wallMsAtZeroLatency", round(cpu.get(cpu.size() / 2)));
         result.put("reads", counting.reads());
+        result.put("timeline", counting.timeline());
         result.put("requests", requests);
         result.put("idealMs", round(idealPerReadMs));
         result.put("ratio", round(wallMs / idealPerReadMs));
@@ -134,6 +135,7 @@ public final class SnapshotBenchmark {
                 + " ideal %.0f ms (Σ per read) -> ratio %.2f; ideal %.0f ms (Σ per table) -> ratio %.2f%n",
             wallMs, RUNS, walls.get(0), walls.get(walls.size() - 1), cpu.get(cpu.size() / 2), requests, counting.reads(),
             idealPerReadMs, wallMs / idealPerReadMs, idealPerTableMs, wallMs / idealPerTableMs);
+        counting.timeline().forEach(t -> out.println("     " + t));
 
         if (Boolean.getBoolean("cloneguard.bench.skipBaseline")) { // quicker iterations: the baseline takes minutes
           write(result);
@@ -230,6 +232,15 @@ public final class SnapshotBenchmark {
     private final ServiceNowClient real;
     private final List<long[]> readRows = new ArrayList<>();
     private final Map<String, AtomicLong> tableRows = new ConcurrentHashMap<>();
+    private final List<String> timeline = new ArrayList<>();
+    private final long t0 = System.nanoTime();
+
+    /** "table rows start-end ms" per read, in the order they finished. */
+    List<String> timeline() {
+      synchronized (readRows) {
+        return List.copyOf(timeline);
+      }
+    }
 
     CountingClient(ServiceNowClient real) {
       this.real = real;
@@ -261,12 +272,15 @@ public final class SnapshotBenchmark {
     @Override
     public void forEach(TableQuery query, Consumer<Record> sink) {
       long[] n = new long[1];
+      long start = System.nanoTime();
       real.forEach(query, r -> {
         n[0]++;
         sink.accept(r);
       });
+      long end = System.nanoTime();
       synchronized (readRows) {
         readRows.add(n);
+        timeline.add(String.format("%s %d rows %d-%d ms", query.table(), n[0], (start - t0) / 1_000_000, (end - t0) / 1_000_000));
       }
       tableRows.computeIfAbsent(query.table() + (query.query().startsWith("role.name") ? " (MID grants)" : ""), t -> new AtomicLong())
           .addAndGet(n[0]);

@@ -122,7 +122,7 @@ final class CloneEngine implements Closeable {
     c.preserved = preservedRows(c.source(), target, c.options().legacyFallback());
     target.maintenance(true);
     move(c, "Active", null, "started");
-    after(c, () -> {
+    after(c, c.options().activeStep(), () -> {
       if (c.options().outcome() == CloneOutcome.ERROR) {
         target.maintenance(false);
         move(c, "Error", "Clone failed while copying data: the source backup could not be restored on the target");
@@ -285,7 +285,10 @@ final class CloneEngine implements Closeable {
   }
 
   private void after(CloneHandle c, Runnable step) {
-    Duration d = c.options().phaseDuration();
+    after(c, c.options().phaseDuration(), step);
+  }
+
+  private void after(CloneHandle c, Duration d, Runnable step) {
     synchronized (c) {
       c.pending = timeline.schedule(() -> {
         try {

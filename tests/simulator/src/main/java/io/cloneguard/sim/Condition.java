@@ -1,7 +1,10 @@
 package io.cloneguard.sim;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** A parsed encoded-query condition, evaluated against one stored row. */
 sealed interface Condition {
@@ -59,7 +62,20 @@ sealed interface Condition {
   }
 
   /** One {@code field OP value} term. Text comparisons ignore case, as on the platform's default collation. */
-  record Term(String field, Operator op, String value) implements Condition {
+  record Term(String field, Operator op, String value, Set<String> valueSet) implements Condition {
+    /** {@code valueSet} holds the lower-cased items of an IN list, so a long list is not split for every row. */
+    Term(String field, Operator op, String value) {
+      this(field, op, value, op == Operator.IN || op == Operator.NOT_IN ? items(value) : Set.of());
+    }
+
+    private static Set<String> items(String csv) {
+      Set<String> items = new HashSet<>();
+      for (String item : csv.split(",")) {
+        items.add(item.trim().toLowerCase(Locale.ROOT));
+      }
+      return Set.copyOf(items);
+    }
+
     @Override
     public boolean matches(Map<String, String> row, Resolver resolver) {
       String actual = resolver.value(row, field);
@@ -79,8 +95,8 @@ sealed interface Condition {
         case GE -> compare(actual, value) >= 0;
         case LT -> compare(actual, value) < 0;
         case LE -> compare(actual, value) <= 0;
-        case IN -> inList(actual, value);
-        case NOT_IN -> !inList(actual, value);
+        case IN -> valueSet.contains(actual.toLowerCase(Locale.ROOT));
+        case NOT_IN -> !valueSet.contains(actual.toLowerCase(Locale.ROOT));
         case LIKE -> containsIgnoreCase(actual, value);
         case NOT_LIKE -> !containsIgnoreCase(actual, value);
         case STARTSWITH -> actual.regionMatches(true, 0, value, 0, value.length());
@@ -120,15 +136,6 @@ sealed interface Condition {
       int n = part.length();
       for (int i = 0; i + n <= actual.length(); i++) {
         if (actual.regionMatches(true, i, part, 0, n)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private static boolean inList(String actual, String csv) {
-      for (String candidate : csv.split(",")) {
-        if (candidate.trim().equalsIgnoreCase(actual)) {
           return true;
         }
       }

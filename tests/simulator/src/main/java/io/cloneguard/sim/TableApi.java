@@ -154,13 +154,13 @@ final class TableApi {
         throw ApiError.badRequest("Exception while reading request", "The payload must be one JSON object of field values");
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.getCurrentName();
+        String field = p.currentName();
         JsonToken t = p.nextToken();
         String text;
         if (t == JsonToken.START_OBJECT) {
           text = "";
           while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String inner = p.getCurrentName();
+            String inner = p.currentName();
             p.nextToken();
             if (inner.equals("value") && p.currentToken().isScalarValue()) {
               text = p.getValueAsString("");

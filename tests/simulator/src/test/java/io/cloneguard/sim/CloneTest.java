@@ -147,14 +147,14 @@ class CloneTest {
 
   @Test
   void targetServesTheHtmlMaintenancePageWhileActive() {
-    CloneHandle c = sim.clone("prod", "dev", CloneOptions.defaults().phaseDuration(Duration.ofMillis(400)));
+    // a long Active step, so even a slow machine asks while it lasts; the simulator is closed mid-clone afterwards
+    CloneHandle c = sim.clone("prod", "dev", FAST.activeDuration(Duration.ofSeconds(30)));
     c.awaitState("Active", WAIT);
     Api.Reply r = Api.admin(dev).get("/api/now/table/sys_user?sysparm_limit=1");
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.header("Content-Type")).startsWith("text/html");
+    assertThat(r.body()).contains("clone is in progress");
     assertThat(Api.admin(prod).get("/api/now/table/sys_user?sysparm_limit=1").status()).isEqualTo(200);
-    c.awaitState("Completed", WAIT);
-    assertThat(new Api(dev, dev.adminUser(), dev.adminPassword()).get("/api/now/table/sys_user?sysparm_limit=1").status()).isEqualTo(200);
   }
 
   @Test
