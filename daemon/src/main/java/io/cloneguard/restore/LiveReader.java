@@ -2,6 +2,7 @@ package io.cloneguard.restore;
 
 import io.cloneguard.servicenow.Record;
 import io.cloneguard.servicenow.ServiceNowClient;
+import io.cloneguard.servicenow.ServiceNowException;
 import io.cloneguard.servicenow.TableQuery;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,15 +11,24 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Reads the live rows that correspond to snapshot rows, a bounded number of sys_ids per request so
- * URLs stay short. Every query carries a guard: the platform silently drops an invalid part of an
- * encoded query, and a dropped {@code IN} would otherwise return the whole table.
+ * Reads the live rows that correspond to snapshot rows, a bounded number of values per request.
+ * The bound is on characters, not rows: the platform echoes the whole query into each of the
+ * four URLs of the {@code Link} header, and a header line longer than the HTTP client accepts
+ * (8 KB by default) fails the request. Every query carries a guard: the platform silently drops an
+ * invalid part of an encoded query, and a dropped {@code IN} would otherwise return the whole table.
  */
 final class LiveReader {
-  /** sys_ids per IN clause: 100 × 33 characters keeps a URL well under common 8 KB limits. */
-  static final int CHUNK = 100;
+  /** Raw characters of values per IN clause: ~30 sys_ids; URL-encoded and repeated four times in Link, under 8 KB. */
+  static final int MAX_IN_CHARS = 1000;
+
+  /** Chunks read at once: the client's own bulkhead caps the requests actually in flight. */
+  static final int PARALLEL_READS = 4;
 
   private final ServiceNowClient client;
 
@@ -28,7 +38,9 @@ final class LiveReader {
 
   /** Rows whose {@code field} is one of {@code values}. */
   List<Record> where(String table, String field, Collection<String> values, List<String> fields) {
-    return whereEither(table, field, values, null, List.of(), fields);
+    Map<String, Record> rows = new LinkedHashMap<>();
+    readInto(table, field, values, withGuardFields(fields, field, null), rows);
+    return new ArrayList<>(rows.values());
   }
 
   /**
@@ -39,39 +51,82 @@ final class LiveReader {
   List<Record> whereEither(
       String table, String field, Collection<String> values, String otherField, Collection<String> otherValues, List<String> fields) {
     Map<String, Record> rows = new LinkedHashMap<>();
-    fields = withGuardFields(fields, field, otherField);
-    List<String> first = new ArrayList<>(new LinkedHashSet<>(values));
-    List<String> second = otherField == null ? new ArrayList<>() : new ArrayList<>(new LinkedHashSet<>(otherValues));
-    for (String odd : commaValues(first)) {
-      read(TableQuery.of(table, field + "=" + odd).withFields(fields), field, Set.of(odd), null, Set.of(), rows);
-    }
-    for (String odd : commaValues(second)) {
-      read(TableQuery.of(table, otherField + "=" + odd).withFields(fields), otherField, Set.of(odd), null, Set.of(), rows);
-    }
-    first.removeIf(LiveReader::needsOwnQuery);
-    second.removeIf(LiveReader::needsOwnQuery);
-    int chunks = Math.max(chunkCount(first), chunkCount(second));
-    for (int i = 0; i < chunks; i++) {
-      List<String> a = chunk(first, i);
-      List<String> b = chunk(second, i);
-      String query;
-      if (!a.isEmpty() && !b.isEmpty()) {
-        query = field + "IN" + String.join(",", a) + "^OR" + otherField + "IN" + String.join(",", b);
-      } else if (!a.isEmpty()) {
-        query = field + "IN" + String.join(",", a);
-      } else {
-        query = otherField + "IN" + String.join(",", b);
-      }
-      read(TableQuery.of(table, query).withFields(fields), field, Set.copyOf(a), otherField, Set.copyOf(b), rows);
-    }
+    List<String> wanted = withGuardFields(fields, field, otherField);
+    readInto(table, field, values, wanted, rows);
+    readInto(table, otherField, otherValues, wanted, rows);
     return new ArrayList<>(rows.values());
   }
 
-  private void read(TableQuery query, String field, Set<String> values, String otherField, Set<String> otherValues, Map<String, Record> into) {
-    String description = otherField == null ? field + " is one of those asked for" : field + " or " + otherField + " is one of those asked for";
-    client.forEach(
-        query.requireEach(description, r -> values.contains(r.get(field)) || (otherField != null && otherValues.contains(r.get(otherField)))),
-        r -> into.putIfAbsent(r.sysId(), r));
+  private void readInto(String table, String field, Collection<String> values, List<String> fields, Map<String, Record> into) {
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(values));
+    distinct.removeIf(String::isEmpty);
+    List<String> plain = new ArrayList<>();
+    for (String value : distinct) {
+      if (value.indexOf(',') >= 0) {
+        read(TableQuery.of(table, field + "=" + value).withFields(fields), field, Set.of(value), into); // a comma would split an IN list
+      } else {
+        plain.add(value);
+      }
+    }
+    List<List<String>> chunks = chunks(plain);
+    if (chunks.size() <= 1) {
+      chunks.forEach(chunk -> read(TableQuery.of(table, field + "IN" + String.join(",", chunk)).withFields(fields), field, Set.copyOf(chunk), into));
+      return;
+    }
+    // Many chunks (hundreds of users): read them side by side, or a diff at 50 ms per request takes seconds.
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_READS, chunks.size()), LiveReader::daemonThread);
+    try {
+      List<Future<Map<String, Record>>> parts = new ArrayList<>();
+      for (List<String> chunk : chunks) {
+        parts.add(pool.submit(() -> {
+          Map<String, Record> part = new LinkedHashMap<>();
+          read(TableQuery.of(table, field + "IN" + String.join(",", chunk)).withFields(fields), field, Set.copyOf(chunk), part);
+          return part;
+        }));
+      }
+      for (Future<Map<String, Record>> part : parts) {
+        part.get().forEach(into::putIfAbsent);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ServiceNowException.Unreachable(client.instance(), table, "reading " + table + " was interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Thread daemonThread(Runnable r) {
+    Thread t = new Thread(r, "cloneguard-restore-read");
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void read(TableQuery query, String field, Set<String> values, Map<String, Record> into) {
+    client.forEach(query.requireEach(field + " is one of those asked for", r -> values.contains(r.get(field))), r -> into.putIfAbsent(r.sysId(), r));
+  }
+
+  static List<List<String>> chunks(List<String> values) {
+    List<List<String>> chunks = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    int length = 0;
+    for (String value : values) {
+      if (!current.isEmpty() && length + 1 + value.length() > MAX_IN_CHARS) {
+        chunks.add(current);
+        current = new ArrayList<>();
+        length = 0;
+      }
+      current.add(value);
+      length += value.length() + 1;
+    }
+    if (!current.isEmpty()) {
+      chunks.add(current);
+    }
+    return chunks;
   }
 
   /** The guard checks these fields, so they must come back even when the caller asks for few. */
@@ -86,23 +141,5 @@ final class LiveReader {
       all.add(otherField);
     }
     return List.copyOf(all);
-  }
-
-  /** Values an IN list cannot carry: a comma would split them. */
-  private static List<String> commaValues(List<String> values) {
-    return values.stream().filter(LiveReader::needsOwnQuery).toList();
-  }
-
-  private static boolean needsOwnQuery(String value) {
-    return value.indexOf(',') >= 0;
-  }
-
-  private static int chunkCount(List<String> values) {
-    return (values.size() + CHUNK - 1) / CHUNK;
-  }
-
-  private static List<String> chunk(List<String> values, int index) {
-    int from = index * CHUNK;
-    return from >= values.size() ? List.of() : values.subList(from, Math.min(values.size(), from + CHUNK));
   }
 }

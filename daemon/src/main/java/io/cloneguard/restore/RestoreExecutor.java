@@ -85,6 +85,7 @@ public final class RestoreExecutor {
     private final Map<RestoreStep, StepOutcome> outcomes = new ConcurrentHashMap<>();
     private final List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger written = new AtomicInteger();
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(concurrency);
 
     Run(RestorePlan plan, ServiceNowClient client, PasswordEscrow escrow) {
       this.plan = plan;
@@ -98,7 +99,9 @@ public final class RestoreExecutor {
       if (!plan.isEmpty() || !plan.failures().isEmpty()) {
         audit(null, null, "restore", AuditEntry.STARTED, plan.steps().size() + " step(s) planned from snapshot " + plan.snapshotRef());
       }
-      ExecutorService pool = Executors.newFixedThreadPool(concurrency, threads(instance));
+      // Twice as many threads as writes in flight: while some wait for a response, others audit and fsync,
+      // so the instance always has `concurrency` writes to work on. The semaphore is the real limit.
+      ExecutorService pool = Executors.newFixedThreadPool(2 * concurrency, threads(instance));
       try {
         for (Phase phase : Phase.values()) {
           List<RestoreStep> steps = plan.steps(phase);
@@ -262,7 +265,12 @@ public final class RestoreExecutor {
       }
       String problem;
       try {
-        problem = call.get();
+        inFlight.acquireUninterruptibly();
+        try {
+          problem = call.get();
+        } finally {
+          inFlight.release();
+        }
       } catch (ServiceNowException e) {
         if (e instanceof ServiceNowException.Forbidden) {
           String refusal = REFUSED + step.action().auditName() + " into " + step.table() + ": " + message(e);

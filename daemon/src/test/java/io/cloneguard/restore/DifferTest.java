@@ -195,7 +195,7 @@ class DifferTest {
 
     differ.diff(big.snapshot(), live);
 
-    assertThat(live.reads()).allSatisfy(q -> assertThat(q.length()).isLessThan(8_000));
+    assertThat(live.reads()).allSatisfy(q -> assertThat(q.length()).isLessThan(LiveReader.MAX_IN_CHARS + 100));
     assertThat(live.reads()).filteredOn(q -> q.startsWith("sys_user?")).hasSizeGreaterThanOrEqualTo(3);
   }
 }
