@@ -62,9 +62,7 @@ public final class Demo {
       setUp();
       success = tellTheStory();
       narrator.block("\n" + narrator.summary().render() + "\n");
-      narrator.say(success
-          ? "Done in " + Narrator.seconds(narrator.elapsed()) + ": every MID Server on dev is Up again, and nothing on dev was deleted."
-          : "The demo did not end as it should; the daemon's log is in " + logDir());
+      narrator.say(success ? outcome() : "The demo did not end as it should; the daemon's log is in " + logDir());
       if (keep) {
         printHowToExplore();
         narrator.close();
@@ -88,12 +86,13 @@ public final class Demo {
   private void setUp() {
     narrator.waiting("starting simulated instances prod and dev");
     landscape = Landscape.start(Landscape.Options.standard().preservers("sys_user_has_role").lastGroupMissingOnProd(true));
-    narrator.milestone("instances started", "prod " + landscape.prod().url() + ", dev " + landscape.dev().url());
+    narrator.milestone("instances started", "prod " + landscape.prod().url() + ", dev " + landscape.dev().url(), "prod and dev simulated on loopback");
     narrator.waiting("dev's MID Servers logging in");
     awaitCondition(() -> landscape.devMidServersUp() == landscape.devSeed().midServerNames().size(), Duration.ofSeconds(10),
         "dev's MID Servers did not come Up after seeding");
-    narrator.milestone("dev before the clone", landscape.devMidUsersPresent() + " MID users in " + landscape.devSeed().groupIds().size()
-        + " groups, MID Servers Up " + landscape.devMidServersUp() + " of " + landscape.devSeed().midServerNames().size());
+    String devBefore = landscape.devOwnMidUsersPresent() + " MID users in " + landscape.devSeed().groupIds().size() + " groups, MID Servers Up "
+        + landscape.devMidServersUp() + " of " + landscape.devSeed().midServerNames().size();
+    narrator.milestone("dev before the clone", devBefore, devBefore);
     narrator.say("         prod's clone data preservers: " + String.join(", ", landscape.prodPreservers()) + " only (missing: "
         + missingPreservers() + "); MID group '" + String.join("', '", landscape.groupsMissingOnProd()) + "' exists on dev only");
 
@@ -102,7 +101,7 @@ public final class Demo {
     files.write();
     Escrow.putAll(files, "dev", landscape.devSeed().midPasswords());
     narrator.milestone("config, key and escrow written", files.config() + " (" + landscape.devSeed().midPasswords().size()
-        + " MID passwords escrowed)");
+        + " MID passwords escrowed)", landscape.devSeed().midPasswords().size() + " MID passwords escrowed");
 
     narrator.waiting("starting the CloneGuard daemon");
     daemon = CloneGuardLauncher.sameClasspath(logDir()).startDaemon(files.config(), files.metricsPort());
@@ -113,7 +112,14 @@ public final class Demo {
       }
       return daemon.isReady();
     }, Duration.ofSeconds(30), "the daemon did not become ready");
-    narrator.milestone("daemon ready", daemon.baseUri() + " (pid " + daemon.pid() + ")");
+    narrator.milestone("daemon ready", daemon.baseUri() + " (pid " + daemon.pid() + ")", "/readyz 200");
+  }
+
+  /** The ending, from dev's request log: CloneGuard never deletes. */
+  private String outcome() {
+    long deletes = landscape.dev().requestLog().entries().stream().filter(e -> e.method().equals("DELETE")).count();
+    return "Done in " + Narrator.seconds(narrator.elapsed()) + ": dev's MID Servers are Up again, and dev's Table API saw "
+        + (deletes == 0 ? "no DELETE" : deletes + " DELETE requests") + " from CloneGuard.";
   }
 
   private String missingPreservers() {
@@ -123,7 +129,8 @@ public final class Demo {
   /** Requests the clone and narrates each step as it becomes visible; true when it ended with every MID Server Up. */
   private boolean tellTheStory() {
     String requestId = landscape.requestCloneThroughTableApi();
-    narrator.milestone("clone requested", "prod -> dev, a clone_instance record created through prod's Table API (" + requestId + ")");
+    narrator.milestone("clone requested", "prod -> dev, a clone_instance record created through prod's Table API (" + requestId + ")",
+        "clone_instance created on prod");
     long deadline = System.nanoTime() + BUDGET.toNanos();
     Stage stage = Stage.SEEN;
     long completedAt = 0;
@@ -138,22 +145,24 @@ public final class Demo {
         case SEEN -> {
           narrator.waiting("waiting for the daemon to see the clone request (it polls prod's clone_instance)");
           if (o.workflow() != null) {
-            narrator.milestone("clone request seen", "workflow " + o.workflow().path("id").asText() + " (clone " + lastOf(cloneHistory) + ")");
+            narrator.milestone("clone request seen", "workflow " + o.workflow().path("id").asText() + " (clone " + lastOf(cloneHistory) + ")",
+                "workflow " + o.workflowState());
             stage = Stage.SNAPSHOT;
           }
         }
         case SNAPSHOT -> {
           narrator.waiting("waiting for the pre-clone snapshot of dev");
           if (!o.snapshotRef().isEmpty() && !o.workflowReached("DETECTED")) {
-            narrator.milestone("snapshot taken", o.snapshotRef() + ": " + snapshotCounts(o.snapshotRef())
-                + (o.workflow().path("snapshotFallback").asBoolean() ? " (fallback to the newest baseline)" : ""));
+            String counts = snapshotCounts(o.snapshotRef());
+            narrator.milestone("snapshot taken", o.snapshotRef() + ": " + counts
+                + (o.workflow().path("snapshotFallback").asBoolean() ? " (fallback to the newest baseline)" : ""), counts);
             stage = Stage.RUNNING;
           }
         }
         case RUNNING -> {
           narrator.waiting("waiting for the clone to start (prod's clone state: " + lastOf(cloneHistory) + ")");
           if (cloneHistory.contains("Active")) {
-            narrator.milestone("clone running", "dev is in maintenance and answers 503 while prod's data is copied over it");
+            narrator.milestone("clone running", "dev is in maintenance and answers 503 while prod's data is copied over it", "dev answers 503");
             stage = Stage.COMPLETED;
           }
         }
@@ -164,8 +173,9 @@ public final class Demo {
             // The MID Servers notice on their next login attempt; give them a moment before telling.
             boolean seenDown = o.midServersUp() < o.midServers();
             if (seenDown || System.nanoTime() - completedAt > Duration.ofSeconds(3).toNanos() || o.workflowReached(RESTORED_OR_LATER)) {
-              narrator.milestone("clone completed", "MID Servers Down " + (o.midServers() - o.midServersUp()) + " of " + o.midServers()
-                  + "; MID users on dev " + o.midUsersPresent() + " (" + landscape.devSeed().midUserIds().size() + " before)");
+              String down = "MID Servers Down " + (o.midServers() - o.midServersUp()) + " of " + o.midServers();
+              narrator.milestone("clone completed", down + "; dev's own MID users left: " + landscape.devOwnMidUsersPresent() + " of "
+                  + landscape.devSeed().midUserIds().size(), down);
               stage = Stage.GAPS;
             }
           }
@@ -175,7 +185,7 @@ public final class Demo {
           int total = o.workflowGaps();
           if (!o.gapsByTable().isEmpty() || total > 0) {
             String perTable = o.gapsByTable().isEmpty() ? o.workflow().path("verdict").asText("") : perTable(o.gapsByTable());
-            narrator.milestone("gaps found", (total > 0 ? total + " in all: " : "") + perTable);
+            narrator.milestone("gaps found", (total > 0 ? total + " in all: " : "") + perTable, perTable);
             stage = Stage.RESTORED;
           } else if (total == 0 && o.workflowReached(RESTORED_OR_LATER)) {
             narrator.milestone("gaps found", "none: the preservers kept everything");
@@ -185,21 +195,24 @@ public final class Demo {
         case RESTORED -> {
           narrator.waiting("restoring groups, users, roles and memberships on dev");
           if (o.workflowReached(RESTORED_OR_LATER)) {
-            narrator.milestone("restored", o.workflowWrites() + " writes" + (o.writesByTable().isEmpty() ? "" : ": " + perTable(o.writesByTable())));
+            narrator.milestone("restored", o.workflowWrites() + " writes" + (o.writesByTable().isEmpty() ? "" : ": " + perTable(o.writesByTable()))
+                + " (users get their escrowed passwords)", o.workflowWrites() + " writes");
             stage = Stage.MIDS_UP;
           }
         }
         case MIDS_UP -> {
           narrator.waiting("waiting for dev's MID Servers to log in again (Up " + o.midServersUp() + " of " + o.midServers() + ")");
           if (o.midServersUp() == o.midServers() && o.workflowReached("MIDS_UP", "DONE")) {
-            narrator.milestone("MID Servers Up", o.midServersUp() + " of " + o.midServers() + "; MID users on dev " + o.midUsersPresent());
+            String up = "MID Servers Up " + o.midServersUp() + " of " + o.midServers();
+            narrator.milestone("MID Servers Up", o.midServersUp() + " of " + o.midServers() + "; dev's own MID users back: " + landscape.devOwnMidUsersPresent()
+                + " of " + landscape.devSeed().midUserIds().size(), up);
             stage = Stage.DONE;
           }
         }
         case DONE -> {
           narrator.waiting("waiting for the workflow to finish");
           if (o.workflowReached("DONE")) {
-            narrator.milestone("workflow done", "dev's clone workflow is DONE");
+            narrator.milestone("workflow done", "dev's clone workflow is DONE", "DONE");
             return true;
           }
         }
@@ -235,10 +248,30 @@ public final class Demo {
     try {
       SnapshotStore store = new SnapshotStore(files.storage(), SnapshotKey.load(files.keyFile()));
       Optional<SnapshotInfo> info = store.list("dev").stream().filter(i -> i.ref().equals(ref)).findFirst();
-      return info.map(i -> perTable(i.counts())).orElse("(not in the store yet)");
+      return info.map(i -> labelled(i.counts())).orElse("(not in the store yet)");
     } catch (RuntimeException e) {
       return "(counts unavailable: " + e.getMessage() + ")";
     }
+  }
+
+  /** Snapshot counts in an admin's words, the tables that matter for MID Servers only. */
+  static final Map<String, String> LABELS = new java.util.LinkedHashMap<>(Map.of());
+  static {
+    LABELS.put("sys_user", "users");
+    LABELS.put("sys_user_has_role", "role grants");
+    LABELS.put("sys_user_grmember", "memberships");
+    LABELS.put("sys_user_group", "groups");
+    LABELS.put("ecc_agent", "MID Servers");
+  }
+
+  static String labelled(Map<String, Integer> counts) {
+    StringJoiner j = new StringJoiner(", ");
+    LABELS.forEach((table, label) -> {
+      if (counts.containsKey(table)) {
+        j.add(counts.get(table) + " " + label);
+      }
+    });
+    return j.toString();
   }
 
   static String perTable(Map<String, Integer> counts) {

@@ -166,6 +166,11 @@ public final class Landscape implements AutoCloseable {
     return devMidServers().values().stream().filter("Up"::equals).count();
   }
 
+  /** dev's own (seeded) MID users that exist on dev now. */
+  public long devOwnMidUsersPresent() {
+    return devSeed.midUserIds().stream().filter(id -> dev.row("sys_user", id).isPresent()).count();
+  }
+
   /** MID users on dev now (users holding mid_server). */
   public int devMidUsersPresent() {
     return dev.count("sys_user", "roles=mid_server");

@@ -30,7 +30,7 @@ public final class Narrator implements AutoCloseable {
   private int frame;
 
   /** One thing that happened, and when (since the start of the demo). */
-  public record Milestone(String step, String detail, Duration at) {}
+  public record Milestone(String step, String detail, String brief, Duration at) {}
 
   Narrator(PrintStream out, boolean live, LongSupplier nanoTime) {
     this.out = out;
@@ -75,7 +75,12 @@ public final class Narrator implements AutoCloseable {
 
   /** Something that happened; printed at once and kept for the summary. */
   public synchronized Milestone milestone(String step, String detail) {
-    Milestone m = new Milestone(step, detail, elapsed());
+    return milestone(step, detail, detail);
+  }
+
+  /** As {@link #milestone(String, String)}, with a shorter {@code brief} for the summary table. */
+  public synchronized Milestone milestone(String step, String detail, String brief) {
+    Milestone m = new Milestone(step, detail, brief, elapsed());
     milestones.add(m);
     waitingFor = null;
     String text = step + (detail.isEmpty() ? "" : ": " + detail);
@@ -124,10 +129,10 @@ public final class Narrator implements AutoCloseable {
 
   /** The summary: every milestone with its time since the start and since the previous one. */
   public synchronized TextTable summary() {
-    TextTable table = new TextTable("step", "at", "took", "detail");
+    TextTable table = new TextTable("step", "at", "took", "what was seen");
     Duration previous = Duration.ZERO;
     for (Milestone m : milestones) {
-      table.row(m.step(), seconds(m.at()), seconds(m.at().minus(previous)), m.detail());
+      table.row(m.step(), seconds(m.at()), seconds(m.at().minus(previous)), m.brief());
       previous = m.at();
     }
     return table;

@@ -79,10 +79,25 @@ final class World implements AutoCloseable {
     return landscape.simulator().clone("prod", "dev", CloneOptions.defaults().phaseDuration(phase).outcome(outcome).legacyFallback(legacyFallback));
   }
 
-  /** Writes (POST, PATCH, PUT, DELETE) dev received through its Table API: only CloneGuard writes there. */
+  /**
+   * Writes (POST, PATCH, PUT, DELETE) dev accepted through its Table API: only CloneGuard writes
+   * there. Preflight's harmless empty PATCHes do not count: those of a sys_id that does not exist
+   * (404) and the one of CloneGuard's own account, which proves it may write sys_user.
+   */
   long devWrites() {
-    return landscape.dev().requestLog().writes();
+    return devWriteLog().size();
   }
+
+  /** The accepted writes on dev, as "METHOD path status" lines (for assertion messages). */
+  List<String> devWriteLog() {
+    return landscape.dev().requestLog().entries().stream()
+        .filter(e -> e.endpoint().equals("table") && WRITE_METHODS.contains(e.method()) && e.status() >= 200 && e.status() < 300)
+        .filter(e -> !(e.method().equals("PATCH") && e.path().endsWith("/sys_user/" + Landscape.SERVICE_ACCOUNT_ID)))
+        .map(e -> e.method() + " " + e.path() + " " + e.status())
+        .toList();
+  }
+
+  private static final java.util.Set<String> WRITE_METHODS = java.util.Set.of("POST", "PATCH", "PUT", "DELETE");
 
   DevState devState() {
     return DevState.of(landscape);
@@ -135,11 +150,34 @@ final class World implements AutoCloseable {
     return last.isObject() ? Optional.of(last.path("state").asText()) : Optional.empty();
   }
 
-  /** Waits until dev's newest workflow is in {@code state}. */
+  /** Waits until dev's newest workflow is in {@code state}; fails at once when it FAILED instead, with the reason. */
   void awaitDevWorkflow(String state, Duration atMost) {
+    DaemonProcess d = daemon;
     await("dev workflow " + state).atMost(atMost).pollInterval(Duration.ofMillis(200))
-        .failFast("daemon exited: " + daemon.stderr(), () -> !daemon.isAlive())
+        .failFast("daemon exited", () -> !d.isAlive())
+        .failFast("dev workflow FAILED", () -> {
+          if (!state.equals("FAILED") && devWorkflowState().orElse("").equals("FAILED")) {
+            throw new AssertionError("reason: " + devWorkflow().map(w -> w.path("reason").asText()).orElse("") + "\n" + tail(d.stderr(), 20));
+          }
+        })
         .until(() -> devWorkflowState().orElse(""), state::equals);
+  }
+
+  Optional<JsonNode> devWorkflow() {
+    return instanceStatus("dev").map(World::newestWorkflow);
+  }
+
+  static JsonNode newestWorkflow(JsonNode instance) {
+    JsonNode inProgress = instance.path("inProgress");
+    if (inProgress.isArray() && inProgress.size() > 0) {
+      return inProgress.get(inProgress.size() - 1);
+    }
+    return instance.path("lastFinished");
+  }
+
+  static String tail(String text, int lines) {
+    List<String> all = text.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
   /** Every captured output, log and stored file scanned for every configured secret. */
