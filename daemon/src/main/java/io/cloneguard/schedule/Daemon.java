@@ -89,6 +89,11 @@ public final class Daemon implements Closeable {
     return start(config, options, Daemon::defaultClient, LiveOperations::create);
   }
 
+  /** Starts a daemon whose ServiceNow clients come from {@code clientFactory} (e.g. fast retries for a demo). */
+  public static Daemon start(CloneGuardConfig config, DaemonOptions options, ClientFactory clientFactory) {
+    return start(config, options, clientFactory, LiveOperations::create);
+  }
+
   static ServiceNowClient defaultClient(InstanceConfig instance, CloneGuardConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
     return io.cloneguard.servicenow.ServiceNowClients.create(instance, config.http(), registry);
   }

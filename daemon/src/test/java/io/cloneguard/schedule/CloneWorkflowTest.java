@@ -211,6 +211,34 @@ class CloneWorkflowTest {
   }
 
   @Test
+  void retentionPrunesOldSnapshotsButKeepsTheOneACloneWorkflowReferences() {
+    h = new DaemonHarness(dir, "dev");
+    seedTarget("dev", Seed.midUsers(2).midServers(1));
+    CloneGuardConfig base = h.config(Policy.RESTORE);
+    CloneGuardConfig keepTwo = new CloneGuardConfig(base.file(), new io.cloneguard.config.StorageConfig(dir, dir.resolve("cloneguard.key"), 2),
+        base.instances(), base.cloneRequests(), base.http(), base.schedule(), base.scheduler(), base.metrics());
+    Daemon d = h.start(keepTwo, o -> o.withHousekeeping(Duration.ofMillis(300)));
+    h.awaitReady(d);
+    h.sim.clone("prod", "dev", phases(CloneOutcome.CANCELED)).awaitState("Canceled", Duration.ofSeconds(10));
+    Workflow w = awaitState(d, only(d, "dev").id(), WorkflowState.CANCELED);
+    String referenced = w.snapshotRef().substring("dev/".length());
+
+    io.cloneguard.snapshot.SnapshotStore store = new io.cloneguard.snapshot.SnapshotStore(dir, SnapshotKey.load(dir.resolve("cloneguard.key")));
+    io.cloneguard.snapshot.SnapshotCapture capture = new io.cloneguard.snapshot.SnapshotCapture(java.time.Clock.systemUTC(), "test");
+    try (var client = DaemonHarness.fastClient(keepTwo.instance("dev").orElseThrow(), keepTwo, new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+      for (int i = 0; i < 3; i++) {
+        store.save(capture.capture(client, keepTwo.instance("dev").orElseThrow(), "manual"));
+      }
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> store.list("dev").stream().noneMatch(i -> i.trigger().equals("baseline"))
+        && store.list("dev").stream().filter(i -> i.trigger().equals("manual")).count() == 2);
+    List<String> kept = store.list("dev").stream().map(io.cloneguard.snapshot.SnapshotInfo::id).toList();
+    assertThat(kept).contains(referenced);
+    assertThat(store.list("dev").stream().filter(i -> i.trigger().equals("manual"))).as("the two newest").hasSize(2);
+  }
+
+  @Test
   void aFailingJobIsCountedAndRetriedWhileEveryOtherJobKeepsRunning() throws Exception {
     h = new DaemonHarness(dir, "dev");
     java.nio.file.Files.delete(dir.resolve("cloneguard.key")); // every snapshot fails until an operator runs keygen
