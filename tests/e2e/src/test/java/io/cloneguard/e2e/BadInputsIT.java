@@ -117,6 +117,7 @@ class BadInputsIT {
   @Test
   @DisplayName("Storage that is not a usable directory is reported with its path, exit 3")
   void unusableStorageIsReportedWithItsPath() throws Exception {
+    // The suite may run as root, which ignores permission bits, so the unreadable storage is a file where the directory should be.
     Path notADir = dir.resolve("storage-is-a-file");
     Files.writeString(notADir, "not a directory\n");
     Path config = dir.resolve("world").resolve("bad-storage.yaml");
