@@ -136,18 +136,13 @@ final class World implements AutoCloseable {
         .filter(i -> name.equals(i.path("name").asText())).findFirst());
   }
 
-  /** The state of the newest workflow of dev: in progress first, else the last finished. */
-  Optional<String> devWorkflowState() {
-    return instanceStatus("dev").flatMap(World::workflowState);
+  /** dev's newest workflow in /status: the last in progress, else the last finished. */
+  Optional<JsonNode> devWorkflow() {
+    return instanceStatus("dev").map(Observation::newestWorkflow);
   }
 
-  static Optional<String> workflowState(JsonNode instance) {
-    JsonNode inProgress = instance.path("inProgress");
-    if (inProgress.isArray() && inProgress.size() > 0) {
-      return Optional.of(inProgress.get(inProgress.size() - 1).path("state").asText());
-    }
-    JsonNode last = instance.path("lastFinished");
-    return last.isObject() ? Optional.of(last.path("state").asText()) : Optional.empty();
+  Optional<String> devWorkflowState() {
+    return devWorkflow().map(w -> w.path("state").asText());
   }
 
   /** Waits until dev's newest workflow is in {@code state}; fails at once when it FAILED instead, with the reason. */
@@ -161,18 +156,6 @@ final class World implements AutoCloseable {
           }
         })
         .until(() -> devWorkflowState().orElse(""), state::equals);
-  }
-
-  Optional<JsonNode> devWorkflow() {
-    return instanceStatus("dev").map(World::newestWorkflow);
-  }
-
-  static JsonNode newestWorkflow(JsonNode instance) {
-    JsonNode inProgress = instance.path("inProgress");
-    if (inProgress.isArray() && inProgress.size() > 0) {
-      return inProgress.get(inProgress.size() - 1);
-    }
-    return instance.path("lastFinished");
   }
 
   static String tail(String text, int lines) {
