@@ -71,6 +71,12 @@ final class DiffCommand implements Callable<Integer> {
       print(out, report, snapshot);
     }
     out.flush();
+    if (!report.failures().isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      report.failures().forEach(f -> err.println("cloneguard: " + f));
+      err.flush();
+      return Main.FAILURE;
+    }
     return report.hasGaps() ? Main.GAPS : Main.OK;
   }
 
@@ -99,6 +105,7 @@ final class DiffCommand implements Callable<Integer> {
     json.put("gaps", gaps);
     json.put("tables", report.tables());
     json.put("verdict", report.verdict());
+    json.put("failures", report.failures());
     return json;
   }
 

@@ -112,6 +112,9 @@ final class RestoreCommand implements Callable<Integer> {
               : "Dry run: nothing was written. Run again with --apply to restore.");
         }
         out.flush();
+        if (!plan.failures().isEmpty()) {
+          return Main.FAILURE;
+        }
         return plan.isEmpty() && plan.notes().isEmpty() ? Main.OK : Main.GAPS;
       }
 
@@ -182,6 +185,10 @@ final class RestoreCommand implements Callable<Integer> {
     if (!plan.notes().isEmpty()) {
       out.println("Not restored:");
       plan.notes().forEach(note -> out.println("  - " + note));
+    }
+    if (!plan.failures().isEmpty()) {
+      out.println("Failures:");
+      plan.failures().forEach(f -> out.println("  - " + f));
     }
   }
 

@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,26 +65,46 @@ public final class AuditLog implements Closeable {
     } catch (IOException e) {
       throw new RestoreException("audit log " + file + ": cannot encode an entry: " + e.getMessage(), e);
     }
-    long mine;
+    // A FileChannel closes itself when an interrupted thread uses it. The entry must still be written
+    // (a shutdown interrupts the restore, and what it did must be on record), so the flag is set
+    // aside for the write and restored afterwards; a channel closed by another thread is reopened.
+    boolean interrupted = Thread.interrupted();
     try {
-      synchronized (writeLock) {
-        FileChannel ch = channel();
-        ByteBuffer buffer = ByteBuffer.wrap(line);
-        while (buffer.hasRemaining()) {
-          ch.write(buffer);
+      try {
+        write(line);
+      } catch (ClosedChannelException closed) {
+        synchronized (writeLock) {
+          channel = null;
         }
-        mine = ++appended;
-      }
-      synchronized (syncLock) {
-        if (synced >= mine) {
-          return; // another thread's fsync already covered this line
-        }
-        long upTo = appended;
-        channel.force(false);
-        synced = upTo;
+        write(line);
       }
     } catch (IOException e) {
       throw new RestoreException("audit log " + file + ": cannot write (" + e.getMessage() + "); check the disk and the directory's permissions", e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void write(byte[] line) throws IOException {
+    long mine;
+    FileChannel ch;
+    synchronized (writeLock) {
+      ch = channel();
+      ByteBuffer buffer = ByteBuffer.wrap(line);
+      while (buffer.hasRemaining()) {
+        ch.write(buffer);
+      }
+      mine = ++appended;
+    }
+    synchronized (syncLock) {
+      if (synced >= mine) {
+        return; // another thread's fsync already covered this line
+      }
+      long upTo = appended;
+      ch.force(false);
+      synced = upTo;
     }
   }
 

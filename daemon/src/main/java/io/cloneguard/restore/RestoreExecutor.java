@@ -244,7 +244,7 @@ public final class RestoreExecutor {
       }
       Optional<Secret> password = escrow == null ? Optional.empty() : escrow.get(instance, step.name());
       if (password.isEmpty()) {
-        warnings.add(RestorePlanner.passwordNote(step.name()));
+        warnings.add(RestorePlanner.passwordNote(instance, step.name()));
         record(step, StepOutcome.SKIPPED, "no escrowed password", AuditEntry.SKIPPED, "skipped");
         return;
       }

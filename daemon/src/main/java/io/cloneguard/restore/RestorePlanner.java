@@ -177,16 +177,16 @@ public final class RestorePlanner {
       if (escrow != null && escrow.has(instance, name)) {
         steps.add(new RestoreStep(Phase.PASSWORDS, Action.SET_PASSWORD, USERS, userId, name, Map.of(), List.of(userId)));
       } else {
-        notes.add(passwordNote(name));
+        notes.add(passwordNote(instance, name));
       }
     }
     return new RestorePlan(newId(), instance, diff.snapshotRef(), steps, notes, diff.failures());
   }
 
   /** The fixed wording operators and tests look for. */
-  static String passwordNote(String userName) {
+  static String passwordNote(String instance, String userName) {
     return "user '" + userName + "': restored, password still needs to be set on the instance to match the MID Server's config.xml"
-        + " (or escrow it: cloneguard escrow set <instance> " + userName + ")";
+        + " (or escrow it: cloneguard escrow set " + instance + " " + userName + ", then rerun restore)";
   }
 
   /**

@@ -21,7 +21,9 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.io.SocketConfig;
@@ -35,6 +37,8 @@ import org.apache.hc.core5.util.Timeout;
  * redirect from the Table API means a login page or a wrong URL, which must surface as an error.
  */
 final class HttpClientFactory {
+  static final int MAX_HEADER_LINE_BYTES = 256 * 1024;
+
   private HttpClientFactory() {}
 
   static CloseableHttpClient create(String instance, HttpConfig http) {
@@ -50,6 +54,10 @@ final class HttpClientFactory {
             .setSocketTimeout(response)
             .build())
         .setDefaultSocketConfig(SocketConfig.custom().setSoTimeout(response).setTcpNoDelay(true).build())
+        // The Link header echoes the query up to four times on one line; a long IN list passes 8 KB.
+        .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
+            .http1Config(Http1Config.custom().setMaxLineLength(MAX_HEADER_LINE_BYTES).build())
+            .build())
         .build();
     var builder = HttpClients.custom()
         .setConnectionManager(pool)

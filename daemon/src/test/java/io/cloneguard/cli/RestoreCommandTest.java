@@ -195,6 +195,18 @@ class RestoreCommandTest {
   }
 
   @Test
+  void diffExitsThreeWhenATableMayNotBeRead() throws Exception {
+    cloneProdOverDev();
+    dev.faults().failNext("sys_user_grmember", 403, Integer.MAX_VALUE);
+
+    CliRun run = run("diff", "dev");
+
+    assertThat(run.exitCode()).isEqualTo(Main.FAILURE);
+    assertThat(run.err()).contains("cloneguard: sys_user_grmember could not be read on dev (403 forbidden");
+    assertThat(run.out()).contains("The preservers kept 0/4 MID users, 0/4 direct role grants and ?/6 group memberships on dev");
+  }
+
+  @Test
   void restoringAUserTheSnapshotLacksIsAUsageError() {
     CliRun run = run("restore", "dev", "--user", "mid.nobody");
 

@@ -161,6 +161,30 @@ class RestoreExecutorTest {
   }
 
   @Test
+  void anInterruptedRunFinishesTheWritesInFlightAndARerunDoesTheRest() {
+    FakeServiceNowClient live = dev.liveWiped();
+    Thread caller = Thread.currentThread();
+    AtomicInteger writes = new AtomicInteger();
+    live.onWrite = () -> {
+      if (writes.incrementAndGet() == 2) {
+        caller.interrupt(); // as a shutdown would: the thread running the restore is interrupted
+      }
+    };
+
+    RestoreResult first = executor.execute(plan(live, Set.of()), live, escrow);
+    boolean flagKept = Thread.interrupted();
+
+    assertThat(flagKept).as("the interrupt is passed on to the caller").isTrue();
+    assertThat(first.ok()).isFalse();
+    assertThat(first.failures()).anyMatch(f -> f.startsWith("the restore was interrupted: "));
+    assertThat(live.writes().size()).isLessThan(14);
+    live.onWrite = () -> {};
+    RestoreResult second = executor.execute(plan(live, Set.of()), live, escrow);
+    assertThat(second.ok()).isTrue();
+    assertThat(live.writes()).hasSize(14).doesNotHaveDuplicates();
+  }
+
+  @Test
   void setsPasswordsOfUsersInsertedBeforeAnInterruption() {
     FakeServiceNowClient live = dev.liveWiped();
     live.unreachableAfterWrites = 4; // group and the three users, then the instance is gone

@@ -293,7 +293,7 @@ class RestoreSimulatorTest {
     MidReport mids = awaitMids(snapshot, Duration.ofMillis(800));
 
     assertThat(result.ok()).isTrue();
-    assertThat(result.warnings()).containsExactly(RestorePlanner.passwordNote("mid.dev.02"), RestorePlanner.passwordNote("mid.dev.03"));
+    assertThat(result.warnings()).containsExactly(RestorePlanner.passwordNote("dev", "mid.dev.02"), RestorePlanner.passwordNote("dev", "mid.dev.03"));
     assertThat(result.warnings().get(0)).contains("restored, password still needs to be set on the instance to match the MID Server's config.xml");
     assertThat(mids.down()).extracting(MidStatus::userName).containsExactly("mid.dev.02", "mid.dev.03");
     assertThat(mids.down()).allSatisfy(m -> assertThat(m.cause()).startsWith("password not escrowed"));

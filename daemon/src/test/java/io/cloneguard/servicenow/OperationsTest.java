@@ -49,6 +49,19 @@ class OperationsTest {
   }
 
   @Test
+  void readsAPageWhoseLinkHeaderEchoesALongInListBeyondEightKilobytes() throws Exception {
+    String longQuery = "sys_idIN" + "0123456789abcdef0123456789abcdef,".repeat(400);
+    String link = ("<" + server.url("/api/now/table/sys_user?sysparm_query=" + longQuery) + ">;rel=\"first\",").repeat(4);
+    server.enqueue(json("{\"result\":[{\"sys_id\":\"u1\"}]}").newBuilder()
+        .setHeader("Link", link)
+        .setHeader("X-Total-Count", "1")
+        .build());
+    try (ServiceNowClient c = client()) {
+      assertThat(c.list(TableQuery.of("sys_user", longQuery))).extracting(Record::sysId).containsExactly("u1");
+    }
+  }
+
+  @Test
   void getReturnsTheRecordOrEmptyOn404() throws Exception {
     server.enqueue(json("{\"result\":{\"sys_id\":\"u1\",\"user_name\":\"mid.dev\"}}"));
     server.enqueue(error(404, "No Record found"));

@@ -103,9 +103,12 @@ public final class CloneGuardLauncher {
     }
   }
 
-  /** Starts {@code cloneguard --config <config> daemon} whose /metrics, /readyz and /status listen on {@code metricsPort}. */
-  public DaemonProcess startDaemon(Path config, int metricsPort) {
-    return new DaemonProcess(start("daemon", List.of("--config", config.toString(), "daemon")), metricsPort);
+  /** Starts {@code cloneguard --config <config> [options] daemon} whose /metrics, /readyz and /status listen on {@code metricsPort}. */
+  public DaemonProcess startDaemon(Path config, int metricsPort, String... globalOptions) {
+    List<String> args = new ArrayList<>(List.of("--config", config.toString()));
+    args.addAll(List.of(globalOptions));
+    args.add("daemon");
+    return new DaemonProcess(start("daemon", args), metricsPort);
   }
 
   /** Starts any command in the background, output captured to files named after {@code label}. */

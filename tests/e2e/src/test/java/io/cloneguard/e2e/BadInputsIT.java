@@ -55,6 +55,21 @@ class BadInputsIT {
   }
 
   @Test
+  @DisplayName("The daemon refuses a broken config at start with one line per problem and exit 2, and does not start")
+  void daemonRefusesBrokenConfig() {
+    world.files.writeConfigText(world.files.configText().replace("settlePolls: 2", "settlePolls: many"));
+    try {
+      CliRun run = world.cg("daemon");
+
+      assertThat(run.exitCode()).as(run.describe()).isEqualTo(2);
+      assertThat(run.stderrLines()).as(run.describe()).singleElement().asString().matches(".*/cloneguard\\.yaml:\\d+: schedule\\.settlePolls: .*many.*");
+      assertNoStackTrace(run);
+    } finally {
+      world.files.write();
+    }
+  }
+
+  @Test
   @DisplayName("An unknown instance name is a usage error that lists the configured instances, exit 2")
   void unknownInstanceNameListsConfiguredOnes() {
     CliRun run = world.cg("snapshot", "staging");

@@ -63,9 +63,9 @@ final class World implements AutoCloseable {
     return run;
   }
 
-  /** Starts the daemon and waits until /readyz says it is ready. */
-  DaemonProcess startDaemon() {
-    daemon = cli.startDaemon(files.config(), files.metricsPort());
+  /** Starts the daemon (with extra global options such as --verbose) and waits until /readyz says it is ready. */
+  DaemonProcess startDaemon(String... globalOptions) {
+    daemon = cli.startDaemon(files.config(), files.metricsPort(), globalOptions);
     daemons.add(daemon);
     DaemonProcess d = daemon;
     await("daemon ready on " + d.baseUri()).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
