@@ -57,6 +57,9 @@ public final class Demo {
 
   private int run() {
     boolean success = false;
+    // Ctrl-C at any point still stops the daemon and simulators and removes the temporary directory.
+    Thread stopper = new Thread(this::cleanUp, "demo-stop");
+    Runtime.getRuntime().addShutdownHook(stopper);
     try {
       narrator.say("CloneGuard demo: cloning prod over dev wipes dev's MID Server accounts; CloneGuard puts them back.");
       setUp();
@@ -79,6 +82,7 @@ public final class Demo {
       narrator.close();
       if (!keep || !success) {
         cleanUp();
+        removeHook(stopper);
       }
     }
   }
@@ -304,16 +308,20 @@ public final class Demo {
         daemon.baseUri(), daemon.baseUri(), daemon.baseUri(), logDir(), cg, cg, cg, daemon.baseUri(), dir));
   }
 
+  /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM); the shutdown hook then cleans up. */
   private void waitForCtrlC() {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      cleanUp();
-      stopped.countDown();
-    }, "demo-stop"));
     try {
-      stopped.await();
+      new CountDownLatch(1).await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook runs and finds nothing left to do
     }
   }
 

@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
 public final class Narrator implements AutoCloseable {
   private static final String[] SPINNER = {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"};
   private static final String CLEAR_LINE = "\r\u001b[2K";
+  /** Room for the spinner line's text in an 80-column terminal, after the time stamp and before the wait time. */
+  private static final int WAITING_WIDTH = 58;
 
   private final PrintStream out;
   private final boolean live;
@@ -144,7 +146,9 @@ public final class Narrator implements AutoCloseable {
     }
     frame = (frame + 1) % SPINNER.length;
     Duration waited = Duration.ofNanos(nanoTime.getAsLong() - waitingSince);
-    out.print(CLEAR_LINE + "\u001b[2m" + stamp(elapsed()) + "\u001b[0m \u001b[36m" + SPINNER[frame] + "\u001b[0m " + waitingFor + " \u001b[2m("
+    // One terminal line at most: a wrapped line could not be rewritten with a carriage return.
+    String text = waitingFor.length() > WAITING_WIDTH ? waitingFor.substring(0, WAITING_WIDTH - 1) + "…" : waitingFor;
+    out.print(CLEAR_LINE + "\u001b[2m" + stamp(elapsed()) + "\u001b[0m \u001b[36m" + SPINNER[frame] + "\u001b[0m " + text + " \u001b[2m("
         + seconds(waited) + ")\u001b[0m");
     out.flush();
   }
