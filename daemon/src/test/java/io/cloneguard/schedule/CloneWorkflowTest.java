@@ -137,6 +137,10 @@ class CloneWorkflowTest {
     assertThat(get(d, "/healthz")).startsWith("200");
     assertThat(get(d, "/readyz")).startsWith("200");
     assertThat(get(d, "/status")).contains("\"state\" : \"DONE\"").doesNotContain(DaemonHarness.PASSWORD);
+    List<String> actions = new io.cloneguard.restore.AuditLog(dir.resolve("audit.jsonl")).entries().stream()
+        .map(io.cloneguard.restore.AuditEntry::action).toList();
+    assertThat(actions).contains("workflow:detected", "workflow:pre_snapshot_taken", "workflow:clone_running", "workflow:clone_completed",
+        "workflow:settled", "workflow:verified", "insert", "workflow:restored", "workflow:mids_up", "workflow:done");
   }
 
   @Test
