@@ -248,7 +248,7 @@ class CloneWorkflowTest {
     java.nio.file.Files.delete(dir.resolve("cloneguard.key")); // every snapshot fails until an operator runs keygen
     Daemon d = h.start(h.config(Policy.RESTORE));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/metrics").contains("cloneguard_job_failures_total{job=\"baseline\"} 1.0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/metrics").contains("cloneguard_job_failures_total{task=\"baseline\"} 1.0"));
     await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/metrics")
         .contains("cloneguard_preflight_warnings{check=\"key_file\",instance=\"local\"} 1.0"));
     double firstPoll = MetricsValue.of(get(d, "/metrics"), "cloneguard_last_poll_success_timestamp_seconds{instance=\"dev\"}");
