@@ -50,6 +50,11 @@ public final class CloneGuardMetrics {
     seconds("cloneguard.snapshot.last.success.timestamp.seconds", "When a snapshot of the instance last succeeded", Tags.of("instance", instance), at);
   }
 
+  /** After a restart: the newest stored snapshot is the last success, so snapshot-age alerts see no gap. */
+  public void snapshotFound(String instance, Instant takenAt) {
+    seconds("cloneguard.snapshot.last.success.timestamp.seconds", "When a snapshot of the instance last succeeded", Tags.of("instance", instance), takenAt);
+  }
+
   public void cloneDetected(String instance) {
     Counter.builder("cloneguard.clone.detected").description("Clones detected (announced or by drift)").tags("instance", instance)
         .register(registry).increment();
@@ -109,7 +114,7 @@ public final class CloneGuardMetrics {
 
   /** A scheduled job threw; it will run again at its next trigger. */
   public void jobFailed(String job) {
-    Counter.builder("cloneguard.job.failures").description("Scheduled job runs that ended with an error").tags("job", job)
+    Counter.builder("cloneguard.job.failures").description("Scheduled job runs that ended with an error").tags("task", job)
         .register(registry).increment();
   }
 

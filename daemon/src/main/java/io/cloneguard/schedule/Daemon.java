@@ -149,7 +149,10 @@ public final class Daemon implements Closeable {
     QuartzSetup.syncJobs(scheduler, config, options);
     scheduler.start();
     for (InstanceConfig g : config.guarded()) {
-      if (latestSnapshot(g.name()).isEmpty()) {
+      Optional<GuardOperations.SnapshotRef> last = latestSnapshot(g.name());
+      if (last.isPresent()) {
+        rt.metrics().snapshotFound(g.name(), last.get().takenAt());
+      } else {
         log.info("{}: no snapshot stored yet; taking a baseline now", g.name());
         scheduler.triggerJob(QuartzSetup.baselineKey(g.name()));
       }

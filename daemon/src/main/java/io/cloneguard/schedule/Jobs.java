@@ -34,8 +34,14 @@ final class Jobs {
       try {
         rt.watcher().poll(source, rt.client(instance));
         rt.guard().recordWatchPoll(instance, true, null);
+        if (!source.guard()) {
+          rt.metrics().preflightWarning(instance, "credentials", false);
+        }
       } catch (ServiceNowException e) {
         rt.metrics().instanceUp(instance, false);
+        if (e instanceof ServiceNowException.AuthenticationFailed) {
+          rt.metrics().preflightWarning(instance, "credentials", true); // same alert as a guarded instance's lost account
+        }
         rt.guard().recordWatchPoll(instance, false, e.getMessage());
         throw e;
       }

@@ -40,7 +40,7 @@ final class LiveOperations extends SnapshotOperations {
     super(config, clients, clock);
     this.clients = clients;
     this.auditLog = auditLog;
-    this.executor = new RestoreExecutor(auditLog, registry, clock);
+    this.executor = new RestoreExecutor(auditLog, registry, clock, config.http().concurrency());
     this.planner = new RestorePlanner(clock, auditLog);
     this.storageDir = config.storage().dir();
   }

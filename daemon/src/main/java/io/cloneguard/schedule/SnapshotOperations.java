@@ -69,8 +69,11 @@ abstract class SnapshotOperations implements GuardOperations {
 
   @Override
   public SnapshotRef takeSnapshot(InstanceConfig instance, String trigger) {
-    Snapshot s = capture.capture(client(instance.name()), instance, trigger);
-    SnapshotInfo info = store().save(s);
+    SnapshotInfo info;
+    // Held across capture and save, so a CLI snapshot of the same instance waits instead of interleaving.
+    try (var lock = store().lock(instance.name())) {
+      info = store().save(capture.capture(client(instance.name()), instance, trigger));
+    }
     latest.remove(instance.name());
     return refOf(info);
   }

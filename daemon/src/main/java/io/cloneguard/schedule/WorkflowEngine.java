@@ -10,6 +10,7 @@ import io.cloneguard.schedule.GuardOperations.RestoreOutcome;
 import io.cloneguard.schedule.GuardOperations.SnapshotRef;
 import io.cloneguard.schedule.GuardOperations.Verification;
 import io.cloneguard.servicenow.ServiceNowException;
+import io.cloneguard.snapshot.SnapshotException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +43,8 @@ final class WorkflowEngine {
   private final Clock clock;
   /** When each workflow's MID Servers were last looked at, to honour schedule.midCheckInterval. */
   private final Map<String, Instant> lastMidCheck = new ConcurrentHashMap<>();
+  /** The reason each waiting workflow last logged, so a long wait is logged once. */
+  private final Map<String, String> lastWait = new ConcurrentHashMap<>();
 
   WorkflowEngine(WorkflowStore store, GuardOperations ops, CloneGuardMetrics metrics, AuditSink audit, ScheduleConfig schedule,
       DaemonOptions options, String cloneTable, String node, BooleanSupplier stopping) {
@@ -69,9 +72,29 @@ final class WorkflowEngine {
       }
       try {
         advance(target, w, healthy);
+        lastWait.remove(w.id());
       } catch (ServiceNowException e) {
-        log.info("{}: workflow {} waits in {}: {}", target.name(), w.id(), w.state(), SecretMask.mask(e.getMessage()));
+        waiting(w, "the instance did not answer normally: " + e.getMessage());
+      } catch (SchedulerStoreException e) {
+        throw e; // the database is gone: the job reports it
+      } catch (SnapshotException.NotFound | SnapshotException.Tampered | SnapshotException.UnsupportedFormat e) {
+        Workflow current = store.find(w.id()).orElse(w);
+        if (!current.state().terminal()) {
+          fail(current, "snapshot " + current.snapshotRef() + " cannot be used: " + e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        // Anything else (wrong key, disk full, a bug) is retried next poll; the other workflows still run.
+        metrics.jobFailed("workflow");
+        waiting(w, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
+    }
+  }
+
+  /** Logs why a workflow waits once per distinct reason, not every poll. */
+  private void waiting(Workflow w, String reason) {
+    String masked = SecretMask.mask(reason);
+    if (!masked.equals(lastWait.put(w.id(), masked))) {
+      log.warn("{}: workflow {} waits in {} and retries every poll: {}", w.target(), w.id(), w.state(), masked);
     }
   }
 

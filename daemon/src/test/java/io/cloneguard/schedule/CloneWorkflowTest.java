@@ -137,6 +137,10 @@ class CloneWorkflowTest {
     assertThat(get(d, "/healthz")).startsWith("200");
     assertThat(get(d, "/readyz")).startsWith("200");
     assertThat(get(d, "/status")).contains("\"state\" : \"DONE\"").doesNotContain(DaemonHarness.PASSWORD);
+    List<String> actions = new io.cloneguard.restore.AuditLog(dir.resolve("audit.jsonl")).entries().stream()
+        .map(io.cloneguard.restore.AuditEntry::action).toList();
+    assertThat(actions).contains("workflow:detected", "workflow:pre_snapshot_taken", "workflow:clone_running", "workflow:clone_completed",
+        "workflow:settled", "workflow:verified", "insert", "workflow:restored", "workflow:mids_up", "workflow:done");
   }
 
   @Test
@@ -244,7 +248,7 @@ class CloneWorkflowTest {
     java.nio.file.Files.delete(dir.resolve("cloneguard.key")); // every snapshot fails until an operator runs keygen
     Daemon d = h.start(h.config(Policy.RESTORE));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/metrics").contains("cloneguard_job_failures_total{job=\"baseline\"} 1.0"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/metrics").contains("cloneguard_job_failures_total{task=\"baseline\"} 1.0"));
     await().atMost(Duration.ofSeconds(10)).until(() -> get(d, "/metrics")
         .contains("cloneguard_preflight_warnings{check=\"key_file\",instance=\"local\"} 1.0"));
     double firstPoll = MetricsValue.of(get(d, "/metrics"), "cloneguard_last_poll_success_timestamp_seconds{instance=\"dev\"}");
