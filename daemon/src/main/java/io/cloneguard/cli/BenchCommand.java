@@ -5,8 +5,10 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code cloneguard bench}: runs the benchmarks of the source checkout (loaded by name, like the demo). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -16,6 +18,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @ParentCommand Main main;
 
+  @Spec CommandSpec spec;
+
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Only these benchmarks, e.g. Snapshot or SnapshotBenchmark (default: all).")
   List<String> only = List.of();
 
@@ -23,7 +27,8 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     Method run = DemoCommand.checkoutEntryPoint(RUNNER_CLASS, "run", List.class, PrintStream.class);
     if (run == null) {
-      System.err.println("cloneguard: the benchmarks ship with the source checkout: run ./cloneguard bench from it");
+      spec.commandLine().getErr().println("cloneguard: the benchmarks ship with the source checkout: run ./cloneguard bench from it");
+      spec.commandLine().getErr().flush();
       return Main.USAGE;
     }
     return DemoCommand.invoke(run, only, System.out);

@@ -6,8 +6,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cloneguard demo}. The demo lives in the e2e module (it drives the simulator), which an
@@ -19,6 +21,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @ParentCommand Main main;
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--keep", description = "Leave the simulators and the daemon running at the end and print how to explore them (stop with Ctrl-C).")
   boolean keep;
 
@@ -26,7 +30,8 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     Method run = checkoutEntryPoint(DEMO_CLASS, "run", boolean.class, PrintStream.class);
     if (run == null) {
-      System.err.println("cloneguard: the demo ships with the source checkout: run ./cloneguard demo from it");
+      spec.commandLine().getErr().println("cloneguard: the demo ships with the source checkout: run ./cloneguard demo from it");
+      spec.commandLine().getErr().flush();
       return Main.USAGE;
     }
     return invoke(run, keep, System.out);
