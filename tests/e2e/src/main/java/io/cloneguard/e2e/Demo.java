@@ -259,22 +259,17 @@ public final class Demo {
   }
 
   /** Snapshot counts in an admin's words, the tables that matter for MID Servers only. */
-  static final Map<String, String> LABELS = new java.util.LinkedHashMap<>(Map.of());
-  static {
-    LABELS.put("sys_user", "users");
-    LABELS.put("sys_user_has_role", "role grants");
-    LABELS.put("sys_user_grmember", "memberships");
-    LABELS.put("sys_user_group", "groups");
-    LABELS.put("ecc_agent", "MID Servers");
-  }
+  private static final List<Map.Entry<String, String>> LABELS = List.of(Map.entry("sys_user", "users"),
+      Map.entry("sys_user_has_role", "role grants"), Map.entry("sys_user_grmember", "memberships"), Map.entry("sys_user_group", "groups"),
+      Map.entry("ecc_agent", "MID Servers"));
 
   static String labelled(Map<String, Integer> counts) {
     StringJoiner j = new StringJoiner(", ");
-    LABELS.forEach((table, label) -> {
-      if (counts.containsKey(table)) {
-        j.add(counts.get(table) + " " + label);
+    for (Map.Entry<String, String> label : LABELS) {
+      if (counts.containsKey(label.getKey())) {
+        j.add(counts.get(label.getKey()) + " " + label.getValue());
       }
-    });
+    }
     return j.toString();
   }
 
