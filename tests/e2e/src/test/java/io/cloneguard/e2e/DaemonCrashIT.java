@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,10 @@ class DaemonCrashIT {
       // Slow writes a little so a kill can land in the middle of the restore.
       w.landscape.dev().faults().latency(Duration.ofMillis(30), Duration.ZERO);
       DaemonProcess first = w.startDaemon();
+      // A daemon in production has had its baseline for a while; without one, a crash before the
+      // pre-clone snapshot would (rightly) leave nothing to verify against.
+      w.awaitExplained("the daemon's start-up baseline of dev", Duration.ofSeconds(30), Duration.ofMillis(100),
+          () -> w.metric("cloneguard_snapshot_last_success_timestamp_seconds", "instance=dev").orElse(0.0) > 0);
       w.clone(CloneOutcome.COMPLETED, false, AnnouncedCloneIT.PHASE);
 
       await("workflow at " + killInState + " or later").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(25))
@@ -53,9 +58,12 @@ class DaemonCrashIT {
       first.kill();
 
       DaemonProcess second = w.startDaemon();
-      await("the restarted daemon's write #" + killAfterWrite + " or the workflow done").atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(5))
-          .until(() -> w.devWrites() >= killAfterWrite || "DONE".equals(w.devWorkflowState().orElse("")));
+      // The write count is in memory and polled every 5 ms, so the kill lands right after that write;
+      // /status is asked only every 200 ms, not to load the daemon it is watching.
+      AtomicLong statusAskedAt = new AtomicLong();
+      w.awaitExplained("the restarted daemon's write #" + killAfterWrite + " or the workflow done", Duration.ofSeconds(60), Duration.ofMillis(5),
+          () -> w.devWrites() >= killAfterWrite || (System.nanoTime() - statusAskedAt.get() > 200_000_000L
+              && statusAskedAt.getAndSet(System.nanoTime()) >= 0 && "DONE".equals(w.devWorkflowState().orElse(""))));
       second.kill();
 
       w.startDaemon();

@@ -136,6 +136,19 @@ final class World implements AutoCloseable {
         .filter(i -> name.equals(i.path("name").asText())).findFirst());
   }
 
+  /**
+   * Waits for {@code condition}; when it does not come true, the failure shows dev's newest
+   * workflow as /status has it and the end of the daemon's log, so a red run explains itself.
+   */
+  void awaitExplained(String alias, Duration atMost, Duration pollInterval, java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      await(alias).atMost(atMost).pollInterval(pollInterval).until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(alias + " did not happen within " + atMost + "; dev workflow: " + devWorkflow().map(JsonNode::toString).orElse("none")
+          + "\ndaemon log:\n" + tail(daemon.stderr(), 25), e);
+    }
+  }
+
   /** dev's newest workflow in /status: the last in progress, else the last finished. */
   Optional<JsonNode> devWorkflow() {
     return instanceStatus("dev").map(Observation::newestWorkflow);
