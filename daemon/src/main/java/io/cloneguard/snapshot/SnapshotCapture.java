@@ -94,7 +94,8 @@ public final class SnapshotCapture {
     if (instance.midRoles().isEmpty()) {
       throw new SnapshotException("instance " + instance.name() + " has no midRoles configured; nothing would be captured");
     }
-    Instant takenAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    // Milliseconds kept: snapshots taken within one second must still sort newest first (retention).
+    Instant takenAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String id = ID_TIME.format(takenAt) + "-" + HexFormat.of().toHexDigits((short) random.nextInt(1 << 16));
     ExecutorService pool = Executors.newFixedThreadPool(parallelism, threads(instance.name()));
     try {

@@ -121,7 +121,7 @@ class SnapshotCaptureTest {
     assertThat(m.id()).matches("20261204T101500Z-[0-9a-f]{4}");
     assertThat(m.instance()).isEqualTo("dev");
     assertThat(m.instanceUrl()).isEqualTo("https://dev.example.test");
-    assertThat(m.takenAt()).isEqualTo(Instant.parse("2026-12-04T10:15:00Z"));
+    assertThat(m.takenAt()).isEqualTo(Instant.parse("2026-12-04T10:15:00.250Z"));
     assertThat(m.cloneguardVersion()).isEqualTo("1.2.3");
     assertThat(m.trigger()).isEqualTo("clone:0123456789abcdef0123456789abcdef");
     assertThat(m.formatVersion()).isEqualTo(1);
