@@ -59,6 +59,8 @@ class DemoIT {
       assertThat(demo.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("demo stopped on SIGTERM").isTrue();
       assertThat(Files.exists(configFile.getParent())).as("temporary directory removed").isFalse();
     } finally {
+      // A failed assertion must not leave the demo's daemon child running: kill it before its parent.
+      demo.process().descendants().forEach(ProcessHandle::destroyForcibly);
       demo.process().destroyForcibly();
     }
   }
