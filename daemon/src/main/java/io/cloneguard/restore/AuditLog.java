@@ -154,8 +154,9 @@ public final class AuditLog implements Closeable {
   }
 
   /**
-   * sys_ids of users on {@code instance} that a restore inserted but whose password was not set
-   * afterwards (the restore was stopped in between). The next restore sets those passwords, since
+   * sys_ids of users on {@code instance} that a restore inserted (or started to insert) but whose
+   * password was not set afterwards (the restore was stopped in between); callers keep only those
+   * that exist live. The next restore sets those passwords, since
    * the user itself no longer shows up as missing.
    */
   public Set<String> usersAwaitingPassword(String instance) {
@@ -165,7 +166,10 @@ public final class AuditLog implements Closeable {
           if (!instance.equals(e.instance()) || !"sys_user".equals(e.table()) || e.sysId() == null) {
             return;
           }
-          if (AuditEntry.OK.equals(e.outcome()) && "insert".equals(e.action())) {
+          // "started" counts too: a process killed after the insert reached the instance but before
+          // its outcome was logged leaves only that line, and the user must still get its password.
+          boolean attempted = AuditEntry.OK.equals(e.outcome()) || AuditEntry.STARTED.equals(e.outcome());
+          if (attempted && "insert".equals(e.action())) {
             awaiting.put(e.sysId(), true);
           } else if (AuditEntry.OK.equals(e.outcome()) && "set_password".equals(e.action())) {
             awaiting.put(e.sysId(), false);

@@ -41,6 +41,25 @@ class AuditLogTest {
   }
 
   @Test
+  void userWhoseInsertWasStartedButNeverLoggedAsDoneStillAwaitsItsPassword() {
+    Path file = dir.resolve("audit.jsonl");
+    try (AuditLog log = new AuditLog(file)) {
+      log.append(step("u-killed", "insert", AuditEntry.STARTED));
+      log.append(step("u-done", "insert", AuditEntry.STARTED));
+      log.append(step("u-done", "insert", AuditEntry.OK));
+      log.append(step("u-done", "set_password", AuditEntry.OK));
+      log.append(step("u-waiting", "insert", AuditEntry.OK));
+    }
+
+    assertThat(new AuditLog(file).usersAwaitingPassword("dev")).containsExactlyInAnyOrder("u-killed", "u-waiting");
+    assertThat(new AuditLog(file).usersAwaitingPassword("test")).isEmpty();
+  }
+
+  private static AuditEntry step(String sysId, String action, String outcome) {
+    return new AuditEntry(Instant.parse("2026-12-04T16:00:00Z"), "dev", "sys_user", sysId, action, outcome, "20261204T101500Z-3f2a", "plan-1", "");
+  }
+
+  @Test
   void neverWritesAKnownSecret() throws Exception {
     Secret.of("hunter2-secret-value");
     Path file = dir.resolve("audit.jsonl");
