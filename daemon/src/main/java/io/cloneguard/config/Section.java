@@ -101,23 +101,9 @@ final class Section {
   /** A scalar as text, references expanded. */
   Optional<String> text(String key) {
     JsonNode v = take(key);
-    if (v == null) {
-      return Optional.empty();
-    }
-    if (!v.isValueNode()) {
-      problem(key, "must be a single value (got " + describe(v) + ")");
-      return Optional.empty();
-    }
-    try {
-      SecretReferences.Expanded e = references.expand(v.asText());
-      if (e.fromReference()) {
-        referenced.put(key, v.asText());
-      }
-      return Optional.of(e.value());
-    } catch (SecretReferences.ReferenceException ex) {
-      problem(key, ex.getMessage());
-      return Optional.empty();
-    }
+    Optional<SecretReferences.Expanded> e = expanded(key, v);
+    e.filter(SecretReferences.Expanded::fromReference).ifPresent(x -> referenced.put(key, v.asText()));
+    return e.map(SecretReferences.Expanded::value);
   }
 
   String text(String key, String defaultValue) {
@@ -126,7 +112,16 @@ final class Section {
 
   /** A password, token or client secret. Error messages about it never show the value. */
   Optional<Secret> secret(String key) {
-    JsonNode v = take(key);
+    Optional<String> value = expanded(key, take(key)).map(SecretReferences.Expanded::value);
+    if (value.isPresent() && value.get().isEmpty()) {
+      problem(key, "must not be empty");
+      return Optional.empty();
+    }
+    return value.map(Secret::of);
+  }
+
+  /** The scalar at {@code key} with references expanded; a problem (and empty) when it is not a scalar or a reference fails. */
+  private Optional<SecretReferences.Expanded> expanded(String key, JsonNode v) {
     if (v == null) {
       return Optional.empty();
     }
@@ -135,12 +130,7 @@ final class Section {
       return Optional.empty();
     }
     try {
-      String value = references.expand(v.asText()).value();
-      if (value.isEmpty()) {
-        problem(key, "must not be empty");
-        return Optional.empty();
-      }
-      return Optional.of(Secret.of(value));
+      return Optional.of(references.expand(v.asText()));
     } catch (SecretReferences.ReferenceException ex) {
       problem(key, ex.getMessage());
       return Optional.empty();
