@@ -3,23 +3,17 @@ package io.cloneguard.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthTest {
-  Simulator sim;
+  @RegisterExtension final SimulatorExtension sim = SimulatorExtension.instances("dev");
   SimInstance dev;
 
   @BeforeEach
   void start() {
-    sim = Simulator.start("dev");
     dev = sim.instance("dev");
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   @Test

@@ -5,25 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PagingTest {
-  Simulator sim;
+  @RegisterExtension final SimulatorExtension sim = SimulatorExtension.instances("dev");
   SimInstance dev;
   Api api;
 
   @BeforeEach
   void start() {
-    sim = Simulator.start("dev");
     dev = sim.instance("dev");
     api = Api.admin(dev);
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   private void rows(int n) {

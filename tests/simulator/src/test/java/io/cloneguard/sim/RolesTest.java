@@ -3,25 +3,19 @@ package io.cloneguard.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RolesTest {
-  Simulator sim;
+  @RegisterExtension final SimulatorExtension sim = SimulatorExtension.instances("dev");
   SimInstance dev;
   Api api;
 
   @BeforeEach
   void start() {
-    sim = Simulator.start("dev");
     dev = sim.instance("dev");
     api = Api.admin(dev);
-  }
-
-  @AfterEach
-  void stop() {
-    sim.close();
   }
 
   @Test
